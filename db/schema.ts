@@ -1,0 +1,394 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+import type { ApiDefinition } from '@/lib/apis/definition';
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+// ---------------------------------------------------------------------------------------------
+// People and places
+// ---------------------------------------------------------------------------------------------
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    // Always stored lower-cased (the domain lower-cases before writing), so equality is the lookup.
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    // A slow hash (scrypt); null for users who only sign in through OIDC.
+    passwordHash: text('password_hash'),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    check('users_email_lower', sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+export const installations = pgTable(
+  'installations',
+  {
+    id: id(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    position: integer('position').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('installations_key_key').on(t.key)],
+);
+
+export const environments = pgTable(
+  'environments',
+  {
+    id: id(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id),
+    // Position in the lifecycle (DEV 10, QA 20 …): pickers and switchers sort by it.
+    position: integer('position').notNull(),
+    // Policy of the environment as a promotion target.
+    approvalsRequired: integer('approvals_required').notNull().default(1),
+    selfApprovalAllowed: boolean('self_approval_allowed').notNull().default(false),
+    directPromotionAllowed: boolean('direct_promotion_allowed').notNull().default(false),
+    // Environment ids that may promote into this one; null means any environment.
+    allowedSourceIds: uuid('allowed_source_ids').array(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('environments_key_key').on(t.key),
+    index('environments_installation_idx').on(t.installationId, t.position),
+    check('environments_key_format', sql`${t.key} ~ '^[a-z][a-z0-9-]{0,31}$'`),
+    check('environments_approvals_positive', sql`${t.approvalsRequired} >= 1`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Roles and groups
+// ---------------------------------------------------------------------------------------------
+
+export const roleScope = pgEnum('role_scope', ['organization', 'environment', 'api']);
+
+export const groups = pgTable(
+  'groups',
+  {
+    id: id(),
+    environmentId: uuid('environment_id')
+      .notNull()
+      .references(() => environments.id),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('groups_environment_name_key').on(t.environmentId, t.name)],
+);
+
+/** Members of a group get the group's API role on every API the group is attached to. */
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    apiRole: text('api_role').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_idx').on(t.userId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// APIs and their revisions
+// ---------------------------------------------------------------------------------------------
+
+export const apiLifecycleState = pgEnum('api_lifecycle_state', [
+  'created',
+  'published',
+  'unpublished',
+  'deprecated',
+  'archived',
+]);
+
+export const apis = pgTable(
+  'apis',
+  {
+    id: id(),
+    environmentId: uuid('environment_id')
+      .notNull()
+      .references(() => environments.id),
+    // The same API in different environments shares its cross id.
+    crossId: uuid('cross_id').notNull().defaultRandom(),
+    definition: jsonb('definition').$type<ApiDefinition>().notNull(),
+    // Derived from the definition by PostgreSQL itself, so the indexes below can never disagree with it.
+    name: text('name')
+      .notNull()
+      .generatedAlwaysAs(sql`(definition ->> 'name')`),
+    version: text('version')
+      .notNull()
+      .generatedAlwaysAs(sql`(definition ->> 'version')`),
+    contextPath: text('context_path')
+      .notNull()
+      .generatedAlwaysAs(sql`(definition ->> 'contextPath')`),
+    lifecycleState: apiLifecycleState('lifecycle_state').notNull().default('created'),
+    currentRevision: integer('current_revision').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex('apis_environment_cross_id_key').on(t.environmentId, t.crossId),
+    uniqueIndex('apis_environment_context_path_key')
+      .on(t.environmentId, t.contextPath)
+      .where(sql`${t.lifecycleState} <> 'archived'`),
+    // The APIs page: one environment, sorted by name, keyset on (name, id).
+    index('apis_environment_name_idx').on(t.environmentId, t.name, t.id),
+    check('apis_current_revision_positive', sql`${t.currentRevision} >= 1`),
+  ],
+);
+
+/** Immutable (a trigger refuses UPDATE and DELETE); numbered 1, 2, 3 … per API. */
+export const apiRevisions = pgTable(
+  'api_revisions',
+  {
+    apiId: uuid('api_id')
+      .notNull()
+      .references(() => apis.id),
+    revision: integer('revision').notNull(),
+    definition: jsonb('definition').$type<ApiDefinition>().notNull(),
+    message: text('message'),
+    createdAt: createdAt(),
+    createdBy: uuid('created_by').references(() => users.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.apiId, t.revision] }),
+    check('api_revisions_revision_positive', sql`${t.revision} >= 1`),
+  ],
+);
+
+export const apiGroups = pgTable(
+  'api_groups',
+  {
+    apiId: uuid('api_id')
+      .notNull()
+      .references(() => apis.id, { onDelete: 'cascade' }),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.apiId, t.groupId] }), index('api_groups_group_idx').on(t.groupId)],
+);
+
+/**
+ * Who holds which role where. Organization bindings have neither environment nor API; environment
+ * bindings name an environment; API bindings (the API's members) name an API and its environment.
+ * One role per user and scope.
+ */
+export const roleBindings = pgTable(
+  'role_bindings',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    scope: roleScope('scope').notNull(),
+    environmentId: uuid('environment_id').references(() => environments.id),
+    apiId: uuid('api_id').references(() => apis.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    createdAt: createdAt(),
+    createdBy: uuid('created_by').references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex('role_bindings_organization_key')
+      .on(t.userId)
+      .where(sql`${t.scope} = 'organization'`),
+    uniqueIndex('role_bindings_environment_key')
+      .on(t.userId, t.environmentId)
+      .where(sql`${t.scope} = 'environment'`),
+    uniqueIndex('role_bindings_api_key')
+      .on(t.userId, t.apiId)
+      .where(sql`${t.scope} = 'api'`),
+    index('role_bindings_api_idx').on(t.apiId),
+    check(
+      'role_bindings_scope_shape',
+      sql`(${t.scope} = 'organization' and ${t.environmentId} is null and ${t.apiId} is null)
+        or (${t.scope} = 'environment' and ${t.environmentId} is not null and ${t.apiId} is null)
+        or (${t.scope} = 'api' and ${t.environmentId} is not null and ${t.apiId} is not null)`,
+    ),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Promotions
+// ---------------------------------------------------------------------------------------------
+
+export const promotionStatus = pgEnum('promotion_status', [
+  'pending',
+  'applying',
+  'accepted',
+  'rejected',
+  'cancelled',
+  'failed',
+]);
+export const promotionMode = pgEnum('promotion_mode', ['request', 'direct']);
+export const promotionType = pgEnum('promotion_type', ['copy', 'move']);
+
+export type GateEvaluation = {
+  decision: 'pass' | 'warn' | 'fail';
+  policies: { name: string; decision: 'pass' | 'warn' | 'fail'; message?: string }[];
+};
+export type PromotionResult = { apiId: string; revision: number; action: 'created' | 'updated' };
+
+export const promotions = pgTable(
+  'promotions',
+  {
+    id: id(),
+    apiId: uuid('api_id')
+      .notNull()
+      .references(() => apis.id),
+    crossId: uuid('cross_id').notNull(),
+    sourceEnvironmentId: uuid('source_environment_id')
+      .notNull()
+      .references(() => environments.id),
+    targetEnvironmentId: uuid('target_environment_id')
+      .notNull()
+      .references(() => environments.id),
+    sourceRevision: integer('source_revision').notNull(),
+    // What travels: the revision's definition without members, groups and ids.
+    snapshot: jsonb('snapshot').$type<ApiDefinition>().notNull(),
+    mode: promotionMode('mode').notNull().default('request'),
+    type: promotionType('type').notNull().default('copy'),
+    included: text('included').array().notNull().default(sql`'{}'::text[]`),
+    excluded: text('excluded').array().notNull().default(sql`'{}'::text[]`),
+    properties: jsonb('properties').$type<Record<string, string>>().notNull().default({}),
+    parameters: jsonb('parameters').$type<Record<string, string>>().notNull().default({}),
+    title: text('title'),
+    message: text('message'),
+    description: text('description'),
+    evaluations: jsonb('evaluations').$type<{ exitGate: GateEvaluation; entryGate: GateEvaluation }>(),
+    status: promotionStatus('status').notNull().default('pending'),
+    requestedBy: uuid('requested_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason'),
+    targetApiId: uuid('target_api_id').references(() => apis.id),
+    result: jsonb('result').$type<PromotionResult>(),
+  },
+  (t) => [
+    // At most one open request per API and target, whatever the number of app instances.
+    uniqueIndex('promotions_one_open_per_target_key')
+      .on(t.crossId, t.targetEnvironmentId)
+      .where(sql`${t.status} in ('pending', 'applying')`),
+    // Tasks inbox: pending promotions of a target, newest first, keyset on (created_at, id).
+    index('promotions_inbox_idx')
+      .on(t.targetEnvironmentId, t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'pending'`),
+    index('promotions_api_idx').on(t.apiId, t.createdAt.desc(), t.id.desc()),
+    index('promotions_requested_by_idx').on(t.requestedBy, t.createdAt.desc(), t.id.desc()),
+    check('promotions_distinct_environments', sql`${t.sourceEnvironmentId} <> ${t.targetEnvironmentId}`),
+    check(
+      'promotions_decision_shape',
+      sql`(${t.status} in ('pending', 'applying')) = (${t.decidedAt} is null)`,
+    ),
+    foreignKey({
+      name: 'promotions_source_revision_fk',
+      columns: [t.apiId, t.sourceRevision],
+      foreignColumns: [apiRevisions.apiId, apiRevisions.revision],
+    }),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Audit trail and credentials
+// ---------------------------------------------------------------------------------------------
+
+export const auditOutcome = pgEnum('audit_outcome', ['success', 'denied', 'error']);
+export const actorType = pgEnum('actor_type', ['user', 'token', 'system']);
+
+/** Append-only: triggers refuse UPDATE, DELETE and TRUNCATE. Order is fixed by `seq`. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+    actorType: actorType('actor_type').notNull(),
+    // Kept as text, not a foreign key: the record must outlive the user or token it names.
+    actorId: text('actor_id'),
+    actorName: text('actor_name').notNull(),
+    authMethod: text('auth_method'),
+    sourceIp: text('source_ip'),
+    userAgent: text('user_agent'),
+    requestId: text('request_id'),
+    action: text('action').notNull(),
+    environmentIds: uuid('environment_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    outcome: auditOutcome('outcome').notNull(),
+    reason: text('reason'),
+    changes: jsonb('changes').$type<{ before?: unknown; after?: unknown }>(),
+  },
+  (t) => [
+    index('audit_events_occurred_at_idx').on(t.occurredAt.desc(), t.seq.desc()),
+    index('audit_events_action_idx').on(t.action, t.seq.desc()),
+    index('audit_events_actor_idx').on(t.actorId, t.seq.desc()),
+    index('audit_events_target_idx').on(t.targetType, t.targetId, t.seq.desc()),
+    index('audit_events_environments_idx').using('gin', t.environmentIds),
+  ],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    // The first characters of the token, shown in lists so a user can tell tokens apart.
+    prefix: text('prefix').notNull(),
+    // SHA-256 of the token: tokens carry 32 random bytes, so a fast hash is enough and lookups stay O(1).
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash),
+    index('api_tokens_user_idx').on(t.userId, t.createdAt.desc()),
+  ],
+);
+
+/**
+ * Failed sign-ins per client, so throttling holds across app instances. One row per key (client
+ * address), reset on success or when its window has passed.
+ */
+export const loginAttempts = pgTable('login_attempts', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+});

@@ -1,0 +1,175 @@
+import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+
+import { getDb } from '@/db';
+import { apiGroups, apiRevisions, apis, groupMembers, groups, roleBindings, users } from '@/db/schema';
+import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
+import { apiPermissionsFromEnvironmentRole, apiRolePermissions } from '@/lib/auth/permissions';
+import { getVisibleEnvironment, type EnvironmentSummary } from '@/lib/environments/queries';
+import { notFound } from '@/lib/errors';
+import { isUuid } from '@/lib/ids';
+import { decodeCursor, defaultPageSize, encodeCursor, type Page } from '@/lib/pagination';
+
+/** The scope of `apis` the actor may read in one environment, as a where clause. */
+function readableApisIn(actor: Actor, environmentId: string): SQL {
+  const inEnvironment = eq(apis.environmentId, environmentId);
+  const environmentRole = actor.environmentRoles.get(environmentId);
+  if (actor.isOrgAdmin || (environmentRole && apiPermissionsFromEnvironmentRole(environmentRole).includes('DEFINITION:READ'))) {
+    return inEnvironment;
+  }
+  const memberOf = [...actor.apiRoles.entries()]
+    .filter(([, entry]) => entry.environmentId === environmentId)
+    .filter(([, entry]) => entry.roles.some((role) => apiRolePermissions(role).includes('DEFINITION:READ')))
+    .map(([apiId]) => apiId);
+  return memberOf.length ? and(inEnvironment, inArray(apis.id, memberOf))! : sql`false`;
+}
+
+export type ApiListItem = {
+  id: string;
+  name: string;
+  version: string;
+  contextPath: string;
+  lifecycleState: string;
+  currentRevision: number;
+  updatedAt: Date;
+  updatedByName: string | null;
+};
+
+const apiCursor = z.object({ name: z.string(), id: z.uuid() });
+
+/** One environment's APIs the actor may see, by name, keyset-paginated on (name, id). */
+export async function listApis(
+  actor: Actor,
+  environmentKey: string,
+  options: { cursor?: string | null; limit?: number } = {},
+): Promise<{ environment: EnvironmentSummary } & Page<ApiListItem>> {
+  const environment = await getVisibleEnvironment(actor, environmentKey);
+  const limit = options.limit ?? defaultPageSize;
+  const after = decodeCursor(apiCursor, options.cursor);
+  const rows = await getDb()
+    .select({
+      id: apis.id,
+      name: apis.name,
+      version: apis.version,
+      contextPath: apis.contextPath,
+      lifecycleState: apis.lifecycleState,
+      currentRevision: apis.currentRevision,
+      updatedAt: apis.updatedAt,
+      updatedByName: users.name,
+    })
+    .from(apis)
+    .leftJoin(users, eq(users.id, apis.updatedBy))
+    .where(
+      and(
+        readableApisIn(actor, environment.id),
+        after ? or(gt(apis.name, after.name), and(eq(apis.name, after.name), gt(apis.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(asc(apis.name), asc(apis.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    environment,
+    items,
+    nextCursor: rows.length > limit && last ? encodeCursor({ name: last.name, id: last.id }) : null,
+  };
+}
+
+/**
+ * One API, as the actor may see it; not_found when it does not exist, lives in another environment
+ * than the URL says, or is outside the actor's reach (existence is not leaked).
+ */
+export async function getApi(actor: Actor, environmentKey: string, apiId: string) {
+  const environment = await getVisibleEnvironment(actor, environmentKey);
+  if (!isUuid(apiId)) throw notFound('API');
+  const [api] = await getDb()
+    .select({
+      id: apis.id,
+      crossId: apis.crossId,
+      environmentId: apis.environmentId,
+      definition: apis.definition,
+      lifecycleState: apis.lifecycleState,
+      currentRevision: apis.currentRevision,
+      createdAt: apis.createdAt,
+      updatedAt: apis.updatedAt,
+      updatedByName: users.name,
+    })
+    .from(apis)
+    .leftJoin(users, eq(users.id, apis.updatedBy))
+    .where(and(eq(apis.id, apiId), eq(apis.environmentId, environment.id)));
+  const scope = api && { apiId: api.id, environmentId: api.environmentId };
+  if (!api || !scope || !canSeeApi(actor, scope)) throw notFound('API');
+  return {
+    ...api,
+    environment,
+    canUpdateDefinition: can(actor, 'DEFINITION:UPDATE', scope) && api.lifecycleState !== 'archived',
+    canSeeMembers: can(actor, 'MEMBER:READ', scope),
+  };
+}
+
+export type ApiDetail = Awaited<ReturnType<typeof getApi>>;
+
+/** The API's members: direct role bindings, and the groups attached with their members. */
+export async function listApiMembers(api: ApiDetail) {
+  const db = getDb();
+  const [members, attachedGroups] = await Promise.all([
+    db
+      .select({ userId: users.id, name: users.name, email: users.email, role: roleBindings.role })
+      .from(roleBindings)
+      .innerJoin(users, eq(users.id, roleBindings.userId))
+      .where(and(eq(roleBindings.scope, 'api'), eq(roleBindings.apiId, api.id)))
+      .orderBy(sql`${roleBindings.role} = 'PRIMARY_OWNER' desc`, asc(users.name)),
+    db
+      .select({
+        id: groups.id,
+        name: groups.name,
+        memberCount: sql<number>`(select count(*)::int from ${groupMembers} where ${groupMembers.groupId} = ${groups.id})`,
+      })
+      .from(apiGroups)
+      .innerJoin(groups, eq(groups.id, apiGroups.groupId))
+      .where(eq(apiGroups.apiId, api.id))
+      .orderBy(asc(groups.name)),
+  ]);
+  return { members, groups: attachedGroups };
+}
+
+export type RevisionListItem = { revision: number; message: string | null; createdAt: Date; createdByName: string | null };
+
+/** Revisions of a visible API, newest first, keyset on the revision number. */
+export async function listRevisions(
+  api: ApiDetail,
+  options: { before?: number | null; limit?: number } = {},
+): Promise<Page<RevisionListItem>> {
+  const limit = options.limit ?? 20;
+  const rows = await getDb()
+    .select({
+      revision: apiRevisions.revision,
+      message: apiRevisions.message,
+      createdAt: apiRevisions.createdAt,
+      createdByName: users.name,
+    })
+    .from(apiRevisions)
+    .leftJoin(users, eq(users.id, apiRevisions.createdBy))
+    .where(and(eq(apiRevisions.apiId, api.id), options.before ? lt(apiRevisions.revision, options.before) : undefined))
+    .orderBy(desc(apiRevisions.revision))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? String(items.at(-1)!.revision) : null };
+}
+
+export async function getRevision(api: ApiDetail, revision: number) {
+  const [row] = await getDb()
+    .select({
+      revision: apiRevisions.revision,
+      definition: apiRevisions.definition,
+      message: apiRevisions.message,
+      createdAt: apiRevisions.createdAt,
+      createdByName: users.name,
+    })
+    .from(apiRevisions)
+    .leftJoin(users, eq(users.id, apiRevisions.createdBy))
+    .where(and(eq(apiRevisions.apiId, api.id), eq(apiRevisions.revision, revision)));
+  if (!row) throw notFound('Revision');
+  return row;
+}

@@ -1,0 +1,24 @@
+/**
+ * The closed list of audited acts, as `resource.verb`. A renderer maps every one of them; a new act
+ * is added here first.
+ */
+export const auditActions = {
+  'auth.signed_in': 'Signed in',
+  'auth.sign_in_failed': 'Sign-in failed',
+  'auth.signed_out': 'Signed out',
+  'api.created': 'API created',
+  'api.updated': 'API updated',
+  'api.archived': 'API archived',
+  'promotion.requested': 'Promotion requested',
+  'promotion.accepted': 'Promotion accepted',
+  'promotion.rejected': 'Promotion rejected',
+  'promotion.cancelled': 'Promotion cancelled',
+  'promotion.failed': 'Promotion failed',
+  'role.granted': 'Role granted',
+  'role.revoked': 'Role revoked',
+  'token.created': 'API token created',
+  'token.revoked': 'API token revoked',
+  'environment.updated': 'Environment settings changed',
+} as const;
+
+export type AuditAction = keyof typeof auditActions;

@@ -1,0 +1,30 @@
+import { getDb, type Tx } from '@/db';
+import type { Actor } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+
+import { recordAudit, type AuditEventInput } from './record';
+
+/** A refusal that is itself recorded: thrown inside a write, audited after its rollback. */
+export class DeniedError extends AppError {
+  readonly event: AuditEventInput;
+
+  constructor(message: string, event: AuditEventInput) {
+    super('forbidden', message);
+    this.event = { ...event, outcome: 'denied', reason: event.reason ?? message };
+  }
+}
+
+/**
+ * Runs one domain write in one transaction. A DeniedError rolls the write back and then records the
+ * refusal in a transaction of its own, so the rollback does not take the record with it.
+ */
+export async function runAudited<T>(actor: Actor, work: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await getDb().transaction(work);
+  } catch (error) {
+    if (error instanceof DeniedError) {
+      await getDb().transaction((tx) => recordAudit(tx, actor, error.event));
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,140 @@
+import { and, eq, isNull } from 'drizzle-orm';
+
+import type { Queryable } from '@/db';
+import { apiGroups, apis, groupMembers, roleBindings, users } from '@/db/schema';
+
+import {
+  apiPermissionsFromEnvironmentRole,
+  apiRolePermissions,
+  environmentRolePermissions,
+  isRole,
+  type ApiPermission,
+  type ApiRole,
+  type EnvironmentPermission,
+  type EnvironmentRole,
+  type OrganizationPermission,
+} from './permissions';
+
+/** Where a request came from: recorded with every audit event it causes. */
+export type RequestContext = { ip: string | null; userAgent: string | null; requestId: string | null };
+
+export type AuthMethod = 'password' | 'oidc' | 'token';
+
+/**
+ * Who is acting, with the roles they hold right now. Built from the database on every request (never
+ * from the session cookie), so a revoked role takes effect at once.
+ */
+export type Actor = {
+  userId: string;
+  email: string;
+  name: string;
+  authMethod: AuthMethod;
+  isOrgAdmin: boolean;
+  environmentRoles: ReadonlyMap<string, EnvironmentRole>;
+  /** API id → the API's environment and the roles held on it, directly or through a group. */
+  apiRoles: ReadonlyMap<string, { environmentId: string; roles: ApiRole[] }>;
+  context: RequestContext;
+};
+
+export const noRequestContext: RequestContext = { ip: null, userAgent: null, requestId: null };
+
+/** Loads a user's current roles; null when the user does not exist or is disabled. */
+export async function loadActor(
+  db: Queryable,
+  userId: string,
+  authMethod: AuthMethod,
+  context: RequestContext = noRequestContext,
+): Promise<Actor | null> {
+  const [user] = await db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.disabledAt)));
+  if (!user) return null;
+
+  const [bindings, groupRoles] = await Promise.all([
+    db
+      .select({
+        scope: roleBindings.scope,
+        role: roleBindings.role,
+        environmentId: roleBindings.environmentId,
+        apiId: roleBindings.apiId,
+      })
+      .from(roleBindings)
+      .where(eq(roleBindings.userId, userId)),
+    db
+      .select({ apiId: apiGroups.apiId, environmentId: apis.environmentId, role: groupMembers.apiRole })
+      .from(groupMembers)
+      .innerJoin(apiGroups, eq(apiGroups.groupId, groupMembers.groupId))
+      .innerJoin(apis, eq(apis.id, apiGroups.apiId))
+      .where(eq(groupMembers.userId, userId)),
+  ]);
+
+  let isOrgAdmin = false;
+  const environmentRoles = new Map<string, EnvironmentRole>();
+  const apiRoles = new Map<string, { environmentId: string; roles: ApiRole[] }>();
+  const addApiRole = (apiId: string, environmentId: string, role: string) => {
+    if (!isRole('api', role)) return;
+    const entry = apiRoles.get(apiId) ?? { environmentId, roles: [] };
+    if (!entry.roles.includes(role)) entry.roles.push(role);
+    apiRoles.set(apiId, entry);
+  };
+
+  for (const binding of bindings) {
+    if (binding.scope === 'organization') isOrgAdmin ||= binding.role === 'ADMIN';
+    if (binding.scope === 'environment' && binding.environmentId && isRole('environment', binding.role)) {
+      environmentRoles.set(binding.environmentId, binding.role);
+    }
+    if (binding.scope === 'api' && binding.apiId && binding.environmentId) {
+      addApiRole(binding.apiId, binding.environmentId, binding.role);
+    }
+  }
+  for (const groupRole of groupRoles) addApiRole(groupRole.apiId, groupRole.environmentId, groupRole.role);
+
+  return { userId: user.id, email: user.email, name: user.name, authMethod, isOrgAdmin, environmentRoles, apiRoles, context };
+}
+
+export type ApiScope = { apiId: string; environmentId: string };
+export type EnvironmentScope = { environmentId: string };
+
+/**
+ * The one question every domain function asks: may this actor do this here? Organization admins may
+ * do everything; otherwise the environment role (and, for an API, what it carries down) and the API
+ * roles decide.
+ */
+export function can(actor: Actor, permission: OrganizationPermission): boolean;
+export function can(actor: Actor, permission: EnvironmentPermission, scope: EnvironmentScope): boolean;
+export function can(actor: Actor, permission: ApiPermission, scope: ApiScope): boolean;
+export function can(
+  actor: Actor,
+  permission: OrganizationPermission | EnvironmentPermission | ApiPermission,
+  scope?: EnvironmentScope | ApiScope,
+): boolean {
+  if (actor.isOrgAdmin) return true;
+  if (!scope) return false;
+  const environmentRole = actor.environmentRoles.get(scope.environmentId);
+  if ('apiId' in scope) {
+    const apiPermission = permission as ApiPermission;
+    const direct = actor.apiRoles.get(scope.apiId);
+    const fromApi =
+      direct?.environmentId === scope.environmentId &&
+      direct.roles.some((role) => apiRolePermissions(role).includes(apiPermission));
+    const fromEnvironment = environmentRole
+      ? apiPermissionsFromEnvironmentRole(environmentRole).includes(apiPermission)
+      : false;
+    return fromApi || fromEnvironment;
+  }
+  return environmentRole
+    ? environmentRolePermissions(environmentRole).includes(permission as EnvironmentPermission)
+    : false;
+}
+
+/** An environment is visible to whoever holds any role in it or on one of its APIs. */
+export function canSeeEnvironment(actor: Actor, environmentId: string): boolean {
+  if (actor.isOrgAdmin || actor.environmentRoles.has(environmentId)) return true;
+  for (const entry of actor.apiRoles.values()) if (entry.environmentId === environmentId) return true;
+  return false;
+}
+
+export function canSeeApi(actor: Actor, api: ApiScope): boolean {
+  return can(actor, 'DEFINITION:READ', api);
+}

@@ -1,0 +1,58 @@
+import { asc, eq } from 'drizzle-orm';
+
+import { getDb } from '@/db';
+import { environments, installations } from '@/db/schema';
+import { canSeeEnvironment, type Actor } from '@/lib/auth/actor';
+import { notFound } from '@/lib/errors';
+
+export type EnvironmentSummary = {
+  id: string;
+  key: string;
+  name: string;
+  position: number;
+  installation: { id: string; key: string; name: string };
+};
+
+async function allEnvironments(): Promise<EnvironmentSummary[]> {
+  const rows = await getDb()
+    .select({
+      id: environments.id,
+      key: environments.key,
+      name: environments.name,
+      position: environments.position,
+      installationId: installations.id,
+      installationKey: installations.key,
+      installationName: installations.name,
+    })
+    .from(environments)
+    .innerJoin(installations, eq(installations.id, environments.installationId))
+    .orderBy(asc(installations.position), asc(environments.position));
+  return rows.map(({ installationId, installationKey, installationName, ...environment }) => ({
+    ...environment,
+    installation: { id: installationId, key: installationKey, name: installationName },
+  }));
+}
+
+/** The environments the actor holds a role in (all of them for organization admins), in lifecycle order. */
+export async function listVisibleEnvironments(actor: Actor): Promise<EnvironmentSummary[]> {
+  // Environments are few (tens): filtering the whole list in memory is simpler than a join per role kind.
+  return (await allEnvironments()).filter((environment) => canSeeEnvironment(actor, environment.id));
+}
+
+/** An environment by its key, or not_found when it does not exist or the actor has no role there. */
+export async function getVisibleEnvironment(actor: Actor, key: string): Promise<EnvironmentSummary> {
+  const environment = (await allEnvironments()).find((candidate) => candidate.key === key);
+  if (!environment || !canSeeEnvironment(actor, environment.id)) throw notFound('Environment');
+  return environment;
+}
+
+/** Groups environments by installation, keeping the lifecycle order of both. */
+export function byInstallation(list: EnvironmentSummary[]) {
+  const groups = new Map<string, { installation: EnvironmentSummary['installation']; environments: EnvironmentSummary[] }>();
+  for (const environment of list) {
+    const group = groups.get(environment.installation.id) ?? { installation: environment.installation, environments: [] };
+    group.environments.push(environment);
+    groups.set(environment.installation.id, group);
+  }
+  return [...groups.values()];
+}

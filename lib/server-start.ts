@@ -1,0 +1,20 @@
+import { databaseDriver, getDb } from '@/db';
+import { migrateDatabase } from '@/db/migrate';
+import { isEmpty, seedDemoData } from '@/db/seed';
+import { authSecret } from '@/lib/auth/secret';
+import { isEmbeddedDatabase } from '@/lib/env';
+
+export async function startServer(): Promise<void> {
+  try {
+    authSecret();
+    await migrateDatabase();
+    if (isEmbeddedDatabase && (await isEmpty(getDb()))) {
+      const { createdApis } = await seedDemoData(getDb());
+      console.info(`Stageway: first start, demo data created (${createdApis} APIs). Sign in as admin@example.com / stageway-demo.`);
+    }
+    console.info(`Stageway: database ready (${databaseDriver()}).`);
+  } catch (error) {
+    console.error(`\nStageway cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

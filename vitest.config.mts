@@ -1,0 +1,21 @@
+import path from 'node:path';
+
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Integration tests run against a real database: TEST_DATABASE=pglite (default; an in-memory PGlite
+ * per test file) or TEST_DATABASE=postgres (a database per test file, cloned from a migrated and
+ * seeded template; TEST_POSTGRES_URL names the server).
+ */
+export default defineConfig({
+  resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
+  test: {
+    include: ['lib/**/*.test.ts', 'db/**/*.test.ts'],
+    environment: 'node',
+    globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup-db.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
