@@ -30,6 +30,12 @@ function config(): NextAuthConfig {
     // Resolved per request, not at import: `next build` must not need (or create) a secret.
     secret: authSecret(),
     trustHost: true,
+    logger: {
+      // A failed sign-in is an expected outcome (audited in lib/auth/sign-in), not a server error.
+      error(error) {
+        if ((error as { type?: string }).type !== 'CredentialsSignin') console.error('[auth]', error);
+      },
+    },
     session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
     pages: { signIn: '/login', error: '/login' },
     providers: [

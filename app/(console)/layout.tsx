@@ -1,0 +1,36 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+
+import { EnvironmentSwitcher } from '@/components/console/environment-switcher';
+import { NavLink } from '@/components/console/nav-link';
+import { UserMenu } from '@/components/console/user-menu';
+import { requireActor } from '@/lib/auth/session';
+import { byInstallation, listVisibleEnvironments } from '@/lib/environments/queries';
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const actor = await requireActor();
+  const environments = await listVisibleEnvironments(actor);
+  const home = environments[0] ? `/environments/${environments[0].key}/apis` : '/';
+
+  return (
+    <div className="min-h-screen">
+      <header className="bg-slate-900">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-2 sm:px-6">
+          <Link href={home} className="text-lg font-bold tracking-tight text-white">
+            Stageway
+          </Link>
+          <EnvironmentSwitcher groups={byInstallation(environments)} />
+          <nav aria-label="Main" className="flex items-center gap-1">
+            <NavLink href={home} match="/environments/">
+              APIs
+            </NavLink>
+          </nav>
+          <div className="ml-auto">
+            <UserMenu name={actor.name} email={actor.email} />
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+import type { Metadata } from 'next';
+import localFont from 'next/font/local';
+import type { ReactNode } from 'react';
+
+import { Providers } from '@/components/providers';
+
+import './globals.css';
+
+// Served from the package, never fetched: the console must start without internet access.
+const inter = localFont({
+  src: '../node_modules/@fontsource-variable/inter/files/inter-latin-wght-normal.woff2',
+  variable: '--font-inter',
+  display: 'swap',
+});
+
+export const metadata: Metadata = {
+  title: { default: 'Stageway', template: '%s · Stageway' },
+  description: 'Promote API definitions between environments with approvals and an audit trail.',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en" className={inter.variable}>
+      <body className="min-h-screen font-sans">
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,24 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import type { ReactNode } from 'react';
+
+import { cn } from '@/lib/utils';
+
+/** `match` is a path prefix: the link is current for every page under it. */
+export function NavLink({ href, match, children }: { href: string; match: string; children: ReactNode }) {
+  const isActive = usePathname().startsWith(match);
+  return (
+    <Link
+      href={href}
+      aria-current={isActive ? 'page' : undefined}
+      className={cn(
+        'rounded-md px-3 py-1.5 text-sm font-medium',
+        isActive ? 'bg-slate-800 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white',
+      )}
+    >
+      {children}
+    </Link>
+  );
+}
