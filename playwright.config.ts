@@ -32,7 +32,7 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   workers: 2,
   fullyParallel: true,
-  reporter: process.env.CI ? [['list'], ['json', { outputFile: '.test-results/e2e.json' }]] : 'list',
+  reporter: [['list'], ['json', { outputFile: '.test-results/e2e.json' }]],
   use: {
     baseURL,
     trace: 'retain-on-failure',

@@ -278,8 +278,14 @@ export const promotions = pgTable(
     snapshot: jsonb('snapshot').$type<ApiDefinition>().notNull(),
     mode: promotionMode('mode').notNull().default('request'),
     type: promotionType('type').notNull().default('copy'),
-    included: text('included').array().notNull().default(sql`'{}'::text[]`),
-    excluded: text('excluded').array().notNull().default(sql`'{}'::text[]`),
+    included: text('included')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    excluded: text('excluded')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     properties: jsonb('properties').$type<Record<string, string>>().notNull().default({}),
     parameters: jsonb('parameters').$type<Record<string, string>>().notNull().default({}),
     title: text('title'),
@@ -343,7 +349,10 @@ export const auditEvents = pgTable(
     userAgent: text('user_agent'),
     requestId: text('request_id'),
     action: text('action').notNull(),
-    environmentIds: uuid('environment_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    environmentIds: uuid('environment_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     targetType: text('target_type'),
     targetId: text('target_id'),
     outcome: auditOutcome('outcome').notNull(),

@@ -8,7 +8,9 @@ import { seedDemoData } from './seed';
 
 async function counts() {
   const db = getDb();
-  const count = async (table: typeof users | typeof apis | typeof apiRevisions | typeof environments | typeof installations) => {
+  const count = async (
+    table: typeof users | typeof apis | typeof apiRevisions | typeof environments | typeof installations,
+  ) => {
     const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(table);
     return row!.count;
   };
@@ -39,14 +41,14 @@ describe('demo data', () => {
 
   it('is idempotent', async () => {
     const before = await counts();
-    const [{ events: eventsBefore }] = (await getDb().select({ events: sql<number>`count(*)::int` }).from(auditEvents)) as [
-      { events: number },
-    ];
+    const [{ events: eventsBefore }] = (await getDb()
+      .select({ events: sql<number>`count(*)::int` })
+      .from(auditEvents)) as [{ events: number }];
     expect(await seedDemoData(getDb())).toEqual({ createdApis: 0 });
     expect(await counts()).toEqual(before);
-    const [{ events: eventsAfter }] = (await getDb().select({ events: sql<number>`count(*)::int` }).from(auditEvents)) as [
-      { events: number },
-    ];
+    const [{ events: eventsAfter }] = (await getDb()
+      .select({ events: sql<number>`count(*)::int` })
+      .from(auditEvents)) as [{ events: number }];
     expect(eventsAfter).toBe(eventsBefore);
   });
 

@@ -52,7 +52,11 @@ export const demoUsers: DemoUser[] = [
   { email: 'admin@example.com', name: 'Ada Admin', organization: 'ADMIN' },
   { email: 'alice@example.com', name: 'Alice Publisher', environments: { dev: 'PUBLISHER' } },
   { email: 'bob@example.com', name: 'Bob Approver', environments: { qa: 'APPROVER' } },
-  { email: 'carol@example.com', name: 'Carol Approver', environments: { demo: 'APPROVER', prod: 'APPROVER' } },
+  {
+    email: 'carol@example.com',
+    name: 'Carol Approver',
+    environments: { demo: 'APPROVER', prod: 'APPROVER' },
+  },
   { email: 'dave@example.com', name: 'Dave Publisher', environments: { qa: 'PUBLISHER' } },
   ...seedExtraUsers,
 ];
@@ -92,7 +96,13 @@ async function insertApi(
   );
   await tx
     .insert(roleBindings)
-    .values({ userId: input.ownerId, scope: 'api', environmentId: input.environmentId, apiId, role: 'PRIMARY_OWNER' });
+    .values({
+      userId: input.ownerId,
+      scope: 'api',
+      environmentId: input.environmentId,
+      apiId,
+      role: 'PRIMARY_OWNER',
+    });
   await recordAudit(tx, systemActor, {
     action: 'api.created',
     environmentIds: [input.environmentId],
@@ -124,11 +134,15 @@ export async function seedDemoData(db: Database): Promise<{ createdApis: number 
           .onConflictDoNothing();
       }
     }
-    for (const environment of await tx.select().from(environments)) environmentIds[environment.key] = environment.id;
+    for (const environment of await tx.select().from(environments))
+      environmentIds[environment.key] = environment.id;
 
     const userIds: Record<string, string> = {};
     for (const user of demoUsers) {
-      await tx.insert(users).values({ email: user.email, name: user.name, passwordHash }).onConflictDoNothing();
+      await tx
+        .insert(users)
+        .values({ email: user.email, name: user.name, passwordHash })
+        .onConflictDoNothing();
       const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.email, user.email));
       userIds[user.email] = row!.id;
       if (user.organization) {
@@ -172,13 +186,26 @@ export async function seedDemoData(db: Database): Promise<{ createdApis: number 
         .from(apis)
         .where(and(eq(apis.environmentId, dev), eq(apis.crossId, seed.crossId)));
       if (existing) continue;
-      const apiId = await insertApi(tx, { environmentId: dev, crossId: seed.crossId, lifecycleState: seed.lifecycleState, revisions: seed.revisions, ownerId: alice });
+      const apiId = await insertApi(tx, {
+        environmentId: dev,
+        crossId: seed.crossId,
+        lifecycleState: seed.lifecycleState,
+        revisions: seed.revisions,
+        ownerId: alice,
+      });
       createdApis++;
-      for (const group of seed.groups) await tx.insert(apiGroups).values({ apiId, groupId: groupIds[group]! });
+      for (const group of seed.groups)
+        await tx.insert(apiGroups).values({ apiId, groupId: groupIds[group]! });
       for (const member of seed.members) {
         await tx
           .insert(roleBindings)
-          .values({ userId: userIds[member.email]!, scope: 'api', environmentId: dev, apiId, role: member.role });
+          .values({
+            userId: userIds[member.email]!,
+            scope: 'api',
+            environmentId: dev,
+            apiId,
+            role: member.role,
+          });
       }
       if (seed.inQaAtRevision) {
         // QA holds an older definition: promoting the current one will be an update.

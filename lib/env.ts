@@ -11,7 +11,10 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Unset: the embedded PGlite database under STAGEWAY_DATA_DIR. Set: PostgreSQL via postgres.js. */
   DATABASE_URL: optional.pipe(
-    z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://').optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://')
+      .optional(),
   ),
   /** Folder of the embedded database and its generated secret; `memory://` keeps everything in memory. */
   STAGEWAY_DATA_DIR: z.string().default('.data'),
@@ -42,7 +45,9 @@ export const env = parse();
 export const isEmbeddedDatabase = !env.DATABASE_URL;
 
 export const dataDir =
-  env.STAGEWAY_DATA_DIR === 'memory://' ? 'memory://' : path.resolve(/* turbopackIgnore: true */ process.cwd(), env.STAGEWAY_DATA_DIR);
+  env.STAGEWAY_DATA_DIR === 'memory://'
+    ? 'memory://'
+    : path.resolve(/* turbopackIgnore: true */ process.cwd(), env.STAGEWAY_DATA_DIR);
 
 export const isOidcEnabled = Boolean(
   env.AUTH_OIDC_ISSUER && env.AUTH_OIDC_CLIENT_ID && env.AUTH_OIDC_CLIENT_SECRET,

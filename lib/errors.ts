@@ -46,9 +46,14 @@ export function isAppError(error: unknown): error is AppError {
 
 /** PostgreSQL's unique_violation, from either driver; `constraint` names the index that refused. */
 export function uniqueViolation(error: unknown): { constraint: string } | null {
-  for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+  for (
+    let current = error;
+    current && typeof current === 'object';
+    current = (current as { cause?: unknown }).cause
+  ) {
     const candidate = current as { code?: string; constraint?: string; constraint_name?: string };
-    if (candidate.code === '23505') return { constraint: candidate.constraint_name ?? candidate.constraint ?? '' };
+    if (candidate.code === '23505')
+      return { constraint: candidate.constraint_name ?? candidate.constraint ?? '' };
   }
   return null;
 }

@@ -8,7 +8,10 @@ export function encodeCursor(value: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-export function decodeCursor<T extends z.ZodType>(schema: T, cursor: string | null | undefined): z.infer<T> | null {
+export function decodeCursor<T extends z.ZodType>(
+  schema: T,
+  cursor: string | null | undefined,
+): z.infer<T> | null {
   if (!cursor) return null;
   try {
     const parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));

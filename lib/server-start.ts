@@ -10,7 +10,9 @@ export async function startServer(): Promise<void> {
     await migrateDatabase();
     if (isEmbeddedDatabase && (await isEmpty(getDb()))) {
       const { createdApis } = await seedDemoData(getDb());
-      console.info(`Stageway: first start, demo data created (${createdApis} APIs). Sign in as admin@example.com / stageway-demo.`);
+      console.info(
+        `Stageway: first start, demo data created (${createdApis} APIs). Sign in as admin@example.com / stageway-demo.`,
+      );
     }
     console.info(`Stageway: database ready (${databaseDriver()}).`);
   } catch (error) {

@@ -5,7 +5,9 @@ import { seedDemoData } from '@/db/seed';
 async function main() {
   await migrateDatabase();
   const { createdApis } = await seedDemoData(getDb());
-  console.log(`Demo data in place (${databaseDriver()}): ${createdApis} APIs created, the rest already there.`);
+  console.log(
+    `Demo data in place (${databaseDriver()}): ${createdApis} APIs created, the rest already there.`,
+  );
 }
 
 main()

@@ -10,13 +10,20 @@ export const isPostgres = () => Boolean(process.env.DATABASE_URL);
 export async function actorFor(email: string): Promise<Actor> {
   const [user] = await getDb().select({ id: users.id }).from(users).where(eq(users.email, email));
   if (!user) throw new Error(`no user ${email}`);
-  const actor = await loadActor(getDb(), user.id, 'password', { ip: '203.0.113.7', userAgent: 'vitest', requestId: 'test' });
+  const actor = await loadActor(getDb(), user.id, 'password', {
+    ip: '203.0.113.7',
+    userAgent: 'vitest',
+    requestId: 'test',
+  });
   if (!actor) throw new Error(`user ${email} is disabled`);
   return actor;
 }
 
 export async function environmentId(key: string): Promise<string> {
-  const [row] = await getDb().select({ id: environments.id }).from(environments).where(eq(environments.key, key));
+  const [row] = await getDb()
+    .select({ id: environments.id })
+    .from(environments)
+    .where(eq(environments.key, key));
   return row!.id;
 }
 
@@ -32,10 +39,16 @@ export async function apiNamed(environmentKey: string, name: string) {
 
 /** Audit events written after `afterSeq`, oldest first. */
 export async function auditEventsSince(afterSeq: number) {
-  return getDb().select().from(auditEvents).where(sql`${auditEvents.seq} > ${afterSeq}`).orderBy(auditEvents.seq);
+  return getDb()
+    .select()
+    .from(auditEvents)
+    .where(sql`${auditEvents.seq} > ${afterSeq}`)
+    .orderBy(auditEvents.seq);
 }
 
 export async function lastAuditSeq(): Promise<number> {
-  const [row] = await getDb().select({ seq: sql<number>`coalesce(max(${auditEvents.seq}), 0)::int` }).from(auditEvents);
+  const [row] = await getDb()
+    .select({ seq: sql<number>`coalesce(max(${auditEvents.seq}), 0)::int` })
+    .from(auditEvents);
   return row!.seq;
 }

@@ -26,8 +26,11 @@ export default async function setup(project: TestProject) {
   project.provide('postgresTemplate', template);
 
   return async () => {
-    const leftovers = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${prefix + '%'}`;
-    for (const { datname } of leftovers) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
+    const leftovers = await admin<
+      { datname: string }[]
+    >`select datname from pg_database where datname like ${prefix + '%'}`;
+    for (const { datname } of leftovers)
+      await admin.unsafe(`drop database if exists "${datname}" with (force)`);
     await admin.end();
   };
 }

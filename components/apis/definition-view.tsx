@@ -5,8 +5,14 @@ import type { ApiDefinition } from '@/lib/apis/definition';
 
 function Section({ title, count, children }: { title: string; count?: number; children: ReactNode }) {
   return (
-    <section aria-labelledby={`section-${title}`} className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-      <h2 id={`section-${title}`} className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900">
+    <section
+      aria-labelledby={`section-${title}`}
+      className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200"
+    >
+      <h2
+        id={`section-${title}`}
+        className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900"
+      >
         {title}
         {count !== undefined && <span className="ml-2 font-normal text-slate-400">{count}</span>}
       </h2>
@@ -117,8 +123,8 @@ export function DefinitionView({ definition }: { definition: ApiDefinition }) {
               <li key={page.title}>
                 <details>
                   <summary className="cursor-pointer">
-                    <span className="font-medium">{page.title}</span>{' '}
-                    <Badge>{page.type}</Badge> {page.published ? <Badge tone="green">published</Badge> : <Badge>draft</Badge>}
+                    <span className="font-medium">{page.title}</span> <Badge>{page.type}</Badge>{' '}
+                    {page.published ? <Badge tone="green">published</Badge> : <Badge>draft</Badge>}
                   </summary>
                   <pre className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-slate-50 p-3 text-xs text-slate-700">
                     {page.content}

@@ -11,7 +11,11 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
   useEffect(() => {
     if (!isOpen) return;
     const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === 'Escape' : !container.current?.contains(event.target as Node)) {
+      if (
+        event instanceof KeyboardEvent
+          ? event.key === 'Escape'
+          : !container.current?.contains(event.target as Node)
+      ) {
         setIsOpen(false);
       }
     };
@@ -33,7 +37,10 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
         onClick={() => setIsOpen((open) => !open)}
         className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-200 hover:bg-slate-800"
       >
-        <span aria-hidden className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-500 text-xs font-semibold text-white">
+        <span
+          aria-hidden
+          className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-500 text-xs font-semibold text-white"
+        >
           {name.slice(0, 1).toUpperCase()}
         </span>
         <span className="hidden sm:inline">{name}</span>
@@ -45,7 +52,10 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
             <p className="truncate text-xs text-slate-500">{email}</p>
           </div>
           <form action={signOutAction}>
-            <button type="submit" className="w-full rounded px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100">
+            <button
+              type="submit"
+              className="w-full rounded px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100"
+            >
               Sign out
             </button>
           </form>

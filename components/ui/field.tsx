@@ -24,7 +24,14 @@ function FieldFrame({ label, name, errors, hint, children }: FieldProps & { chil
   );
 }
 
-export function TextField({ label, name, errors, hint, className, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  name,
+  errors,
+  hint,
+  className,
+  ...props
+}: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   return (
     <FieldFrame label={label} name={name} errors={errors} hint={hint}>
       <input
@@ -39,7 +46,14 @@ export function TextField({ label, name, errors, hint, className, ...props }: Fi
   );
 }
 
-export function TextArea({ label, name, errors, hint, className, ...props }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextArea({
+  label,
+  name,
+  errors,
+  hint,
+  className,
+  ...props
+}: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
     <FieldFrame label={label} name={name} errors={errors} hint={hint}>
       <textarea

@@ -7,7 +7,11 @@ export function FormMessage({ state }: { state: FormState }) {
   return (
     <p
       role={isError ? 'alert' : 'status'}
-      className={isError ? 'rounded-md bg-red-50 p-3 text-sm text-red-700' : 'rounded-md bg-emerald-50 p-3 text-sm text-emerald-700'}
+      className={
+        isError
+          ? 'rounded-md bg-red-50 p-3 text-sm text-red-700'
+          : 'rounded-md bg-emerald-50 p-3 text-sm text-emerald-700'
+      }
     >
       {state.message}
     </p>

@@ -8,12 +8,12 @@ import { isAppError } from '@/lib/errors';
 
 import type { FormState } from './form-state';
 
-
 function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {
     // Never echo secrets back into the page.
-    if (typeof value === 'string' && !key.startsWith('$') && !/password|token|secret/i.test(key)) values[key] = value;
+    if (typeof value === 'string' && !key.startsWith('$') && !/password|token|secret/i.test(key))
+      values[key] = value;
   }
   return values;
 }
@@ -36,14 +36,24 @@ export function formAction<S extends z.ZodType, R>(
       const actor = await authenticate();
       const parsed = schema.safeParse(Object.fromEntries(formData.entries()));
       if (!parsed.success) {
-        return { status: 'error', message: 'Some fields need attention.', fieldErrors: toFieldErrors(parsed.error), values };
+        return {
+          status: 'error',
+          message: 'Some fields need attention.',
+          fieldErrors: toFieldErrors(parsed.error),
+          values,
+        };
       }
       result = await run(actor, parsed.data);
     } catch (error) {
       unstable_rethrow(error);
-      if (isAppError(error)) return { status: 'error', message: error.message, fieldErrors: error.fieldErrors, values };
+      if (isAppError(error))
+        return { status: 'error', message: error.message, fieldErrors: error.fieldErrors, values };
       console.error('form action failed', error);
-      return { status: 'error', message: 'Something went wrong on our side; nothing was saved. Try again.', values };
+      return {
+        status: 'error',
+        message: 'Something went wrong on our side; nothing was saved. Try again.',
+        values,
+      };
     }
     return onSuccess(result);
   };

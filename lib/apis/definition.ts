@@ -26,9 +26,7 @@ export const planSchema = z.object({
   }),
   status: z.enum(['STAGING', 'PUBLISHED', 'DEPRECATED', 'CLOSED']).default('STAGING'),
   validation: z.enum(['AUTO', 'MANUAL']).default('AUTO'),
-  rateLimit: z
-    .object({ limit: z.int().min(1), periodSeconds: z.int().min(1).max(86_400) })
-    .optional(),
+  rateLimit: z.object({ limit: z.int().min(1), periodSeconds: z.int().min(1).max(86_400) }).optional(),
 });
 
 export const flowSchema = z.object({
@@ -67,7 +65,11 @@ function uniqueBy<T>(field: keyof T & string, what: string) {
     items.forEach((item, index) => {
       const value = item[field];
       if (seen.has(value)) {
-        ctx.addIssue({ code: 'custom', path: [index, field], message: `Duplicate ${what} "${String(value)}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, field],
+          message: `Duplicate ${what} "${String(value)}"`,
+        });
       }
       seen.add(value);
     });
@@ -86,7 +88,10 @@ export const apiDefinitionSchema = z.object({
       'Must start with / and use lower-case letters, digits, - . _ ~ and single slashes',
     )
     .max(200),
-  endpoints: z.array(endpointSchema).min(1, 'At least one endpoint').superRefine(uniqueBy('name', 'endpoint')),
+  endpoints: z
+    .array(endpointSchema)
+    .min(1, 'At least one endpoint')
+    .superRefine(uniqueBy('name', 'endpoint')),
   plans: z.array(planSchema).default([]).superRefine(uniqueBy('name', 'plan')),
   flows: z.array(flowSchema).default([]),
   properties: z.array(keyValue).default([]).superRefine(uniqueBy('key', 'property')),

@@ -14,7 +14,10 @@ import { decodeCursor, defaultPageSize, encodeCursor, type Page } from '@/lib/pa
 function readableApisIn(actor: Actor, environmentId: string): SQL {
   const inEnvironment = eq(apis.environmentId, environmentId);
   const environmentRole = actor.environmentRoles.get(environmentId);
-  if (actor.isOrgAdmin || (environmentRole && apiPermissionsFromEnvironmentRole(environmentRole).includes('DEFINITION:READ'))) {
+  if (
+    actor.isOrgAdmin ||
+    (environmentRole && apiPermissionsFromEnvironmentRole(environmentRole).includes('DEFINITION:READ'))
+  ) {
     return inEnvironment;
   }
   const memberOf = [...actor.apiRoles.entries()]
@@ -62,7 +65,9 @@ export async function listApis(
     .where(
       and(
         readableApisIn(actor, environment.id),
-        after ? or(gt(apis.name, after.name), and(eq(apis.name, after.name), gt(apis.id, after.id))) : undefined,
+        after
+          ? or(gt(apis.name, after.name), and(eq(apis.name, after.name), gt(apis.id, after.id)))
+          : undefined,
       ),
     )
     .orderBy(asc(apis.name), asc(apis.id))
@@ -134,7 +139,12 @@ export async function listApiMembers(api: ApiDetail) {
   return { members, groups: attachedGroups };
 }
 
-export type RevisionListItem = { revision: number; message: string | null; createdAt: Date; createdByName: string | null };
+export type RevisionListItem = {
+  revision: number;
+  message: string | null;
+  createdAt: Date;
+  createdByName: string | null;
+};
 
 /** Revisions of a visible API, newest first, keyset on the revision number. */
 export async function listRevisions(
@@ -151,7 +161,12 @@ export async function listRevisions(
     })
     .from(apiRevisions)
     .leftJoin(users, eq(users.id, apiRevisions.createdBy))
-    .where(and(eq(apiRevisions.apiId, api.id), options.before ? lt(apiRevisions.revision, options.before) : undefined))
+    .where(
+      and(
+        eq(apiRevisions.apiId, api.id),
+        options.before ? lt(apiRevisions.revision, options.before) : undefined,
+      ),
+    )
     .orderBy(desc(apiRevisions.revision))
     .limit(limit + 1);
   const items = rows.slice(0, limit);

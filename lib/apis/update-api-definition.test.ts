@@ -78,7 +78,11 @@ describe('updateApiDefinition', () => {
       plans: [{ name: 'Gold', security: 'MAGIC' }],
     };
 
-    const error = await updateApiDefinition(alice, { apiId: api.id, baseRevision: api.currentRevision, definition }).catch((e) => e);
+    const error = await updateApiDefinition(alice, {
+      apiId: api.id,
+      baseRevision: api.currentRevision,
+      definition,
+    }).catch((e) => e);
 
     expect(error).toMatchObject({ code: 'validation' });
     expect(Object.keys(error.fieldErrors)).toEqual(
@@ -106,7 +110,12 @@ describe('updateApiDefinition', () => {
     expect(await revisionCount(api.id)).toBe(1);
     const events = await auditEventsSince(since);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'api.updated', outcome: 'denied', actorId: dave.userId, targetId: api.id });
+    expect(events[0]).toMatchObject({
+      action: 'api.updated',
+      outcome: 'denied',
+      actorId: dave.userId,
+      targetId: api.id,
+    });
     expect(events[0]!.changes).toBeNull();
   });
 
@@ -114,7 +123,11 @@ describe('updateApiDefinition', () => {
     const bob = await actorFor('bob@example.com');
     const api = await apiNamed('dev', 'Payments');
     await expect(
-      updateApiDefinition(bob, { apiId: api.id, baseRevision: api.currentRevision, definition: api.definition }),
+      updateApiDefinition(bob, {
+        apiId: api.id,
+        baseRevision: api.currentRevision,
+        definition: api.definition,
+      }),
     ).rejects.toMatchObject({ code: 'not_found' });
     expect(await apiRow(api.id)).toEqual(api);
   });
@@ -133,7 +146,10 @@ describe('updateApiDefinition', () => {
         baseRevision: api.currentRevision,
         definition: { ...api.definition, version: '1.4.0' },
       }),
-    ).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('changed since you opened it') });
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('changed since you opened it'),
+    });
     expect((await apiRow(api.id)).version).toBe('1.3.0');
   });
 
@@ -141,7 +157,11 @@ describe('updateApiDefinition', () => {
     const alice = await actorFor('alice@example.com');
     const api = await apiNamed('dev', 'Notifications');
     await expect(
-      updateApiDefinition(alice, { apiId: api.id, baseRevision: api.currentRevision, definition: api.definition }),
+      updateApiDefinition(alice, {
+        apiId: api.id,
+        baseRevision: api.currentRevision,
+        definition: api.definition,
+      }),
     ).rejects.toMatchObject({ code: 'no_changes' });
     expect(await revisionCount(api.id)).toBe(api.currentRevision);
   });
@@ -155,7 +175,10 @@ describe('updateApiDefinition', () => {
       baseRevision: api.currentRevision,
       definition: { ...api.definition, contextPath: '/payments' },
     }).catch((e) => e);
-    expect(error).toMatchObject({ code: 'validation', fieldErrors: { contextPath: [expect.stringContaining('/payments')] } });
+    expect(error).toMatchObject({
+      code: 'validation',
+      fieldErrors: { contextPath: [expect.stringContaining('/payments')] },
+    });
     expect(await apiRow(api.id)).toEqual(api);
     expect(await auditEventsSince(since)).toEqual([]);
   });

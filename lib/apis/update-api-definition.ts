@@ -31,7 +31,8 @@ export async function updateApiDefinition(
   rawInput: UpdateApiDefinitionInput,
 ): Promise<{ apiId: string; revision: number; definition: ApiDefinition }> {
   const input = updateApiDefinitionInput.safeParse(rawInput);
-  if (!input.success) throw new AppError('validation', 'The request is invalid.', { fieldErrors: toFieldErrors(input.error) });
+  if (!input.success)
+    throw new AppError('validation', 'The request is invalid.', { fieldErrors: toFieldErrors(input.error) });
   const { apiId, baseRevision, message } = input.data;
   if (!isUuid(apiId)) throw notFound('API');
 
@@ -65,7 +66,8 @@ export async function updateApiDefinition(
           target: { type: 'api', id: api.id },
         });
       }
-      if (api.lifecycleState === 'archived') throw new AppError('conflict', 'This API is archived: its definition cannot change.');
+      if (api.lifecycleState === 'archived')
+        throw new AppError('conflict', 'This API is archived: its definition cannot change.');
       if (api.currentRevision !== baseRevision) {
         throw new AppError(
           'conflict',
@@ -74,11 +76,16 @@ export async function updateApiDefinition(
         );
       }
       if (sameJson(api.definition, definition)) {
-        throw new AppError('no_changes', 'Nothing changed: the definition is the same as revision ' + baseRevision + '.');
+        throw new AppError(
+          'no_changes',
+          'Nothing changed: the definition is the same as revision ' + baseRevision + '.',
+        );
       }
 
       const revision = api.currentRevision + 1;
-      await tx.insert(apiRevisions).values({ apiId, revision, definition, message: message || null, createdBy: actor.userId });
+      await tx
+        .insert(apiRevisions)
+        .values({ apiId, revision, definition, message: message || null, createdBy: actor.userId });
       await tx
         .update(apis)
         .set({ definition, currentRevision: revision, updatedAt: new Date(), updatedBy: actor.userId })
@@ -88,14 +95,19 @@ export async function updateApiDefinition(
         environmentIds: [api.environmentId],
         target: { type: 'api', id: apiId },
         reason: message || undefined,
-        changes: { before: { revision: baseRevision, definition: api.definition }, after: { revision, definition } },
+        changes: {
+          before: { revision: baseRevision, definition: api.definition },
+          after: { revision, definition },
+        },
       });
       return { apiId, revision, definition };
     });
   } catch (error) {
     if (uniqueViolation(error)?.constraint === 'apis_environment_context_path_key') {
       throw new AppError('validation', 'The definition is invalid: nothing was saved.', {
-        fieldErrors: { contextPath: [`Another API in this environment already uses ${definition.contextPath}`] },
+        fieldErrors: {
+          contextPath: [`Another API in this environment already uses ${definition.contextPath}`],
+        },
       });
     }
     throw error;

@@ -44,7 +44,11 @@ export type AuditEventInput = {
  * Records one event with the caller's transaction, so the event exists exactly when the change does.
  * Callers pass what changed, never a secret: passwords and tokens are not part of any change.
  */
-export async function recordAudit(tx: Queryable, actor: Actor | AuditActor, event: AuditEventInput): Promise<void> {
+export async function recordAudit(
+  tx: Queryable,
+  actor: Actor | AuditActor,
+  event: AuditEventInput,
+): Promise<void> {
   const who = 'userId' in actor ? auditActorOf(actor) : actor;
   await tx.insert(auditEvents).values({
     actorType: who.type,

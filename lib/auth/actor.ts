@@ -90,7 +90,16 @@ export async function loadActor(
   }
   for (const groupRole of groupRoles) addApiRole(groupRole.apiId, groupRole.environmentId, groupRole.role);
 
-  return { userId: user.id, email: user.email, name: user.name, authMethod, isOrgAdmin, environmentRoles, apiRoles, context };
+  return {
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    authMethod,
+    isOrgAdmin,
+    environmentRoles,
+    apiRoles,
+    context,
+  };
 }
 
 export type ApiScope = { apiId: string; environmentId: string };

@@ -21,7 +21,14 @@ function actor(roles: { org?: boolean; env?: EnvironmentRole; api?: ApiRole } = 
   };
 }
 
-const environmentPermissions = ['API:READ', 'API:CREATE', 'API:UPDATE', 'API:DELETE', 'AUDIT:READ', 'ENVIRONMENT:UPDATE'] as const;
+const environmentPermissions = [
+  'API:READ',
+  'API:CREATE',
+  'API:UPDATE',
+  'API:DELETE',
+  'AUDIT:READ',
+  'ENVIRONMENT:UPDATE',
+] as const;
 const apiPermissions = ['DEFINITION:READ', 'DEFINITION:UPDATE', 'MEMBER:READ', 'MEMBER:UPDATE'] as const;
 
 // Written out by hand on purpose: this is the contract, not a copy of the table it tests.
@@ -45,21 +52,26 @@ const expectedApi: Record<ApiRole, string[]> = {
 };
 
 describe('permission table', () => {
-  describe.each(Object.entries(expectedEnvironment) as [EnvironmentRole, string[]][])('environment role %s', (role, allowed) => {
-    it.each(environmentPermissions)('%s', (permission) => {
-      expect(can(actor({ env: role }), permission, { environmentId: env })).toBe(allowed.includes(permission));
-      expect(can(actor({ env: role }), permission, { environmentId: otherEnv })).toBe(false);
-    });
-    it.each(apiPermissions)('carries %s to the environment’s APIs as expected', (permission) => {
-      const expected = expectedOnEveryApiOfEnvironment[role].includes(permission);
-      expect(can(actor({ env: role }), permission, api)).toBe(expected);
-      expect(can(actor({ env: role }), permission, { ...api, environmentId: otherEnv })).toBe(false);
-    });
-    it('makes the environment visible', () => {
-      expect(canSeeEnvironment(actor({ env: role }), env)).toBe(true);
-      expect(canSeeEnvironment(actor({ env: role }), otherEnv)).toBe(false);
-    });
-  });
+  describe.each(Object.entries(expectedEnvironment) as [EnvironmentRole, string[]][])(
+    'environment role %s',
+    (role, allowed) => {
+      it.each(environmentPermissions)('%s', (permission) => {
+        expect(can(actor({ env: role }), permission, { environmentId: env })).toBe(
+          allowed.includes(permission),
+        );
+        expect(can(actor({ env: role }), permission, { environmentId: otherEnv })).toBe(false);
+      });
+      it.each(apiPermissions)('carries %s to the environment’s APIs as expected', (permission) => {
+        const expected = expectedOnEveryApiOfEnvironment[role].includes(permission);
+        expect(can(actor({ env: role }), permission, api)).toBe(expected);
+        expect(can(actor({ env: role }), permission, { ...api, environmentId: otherEnv })).toBe(false);
+      });
+      it('makes the environment visible', () => {
+        expect(canSeeEnvironment(actor({ env: role }), env)).toBe(true);
+        expect(canSeeEnvironment(actor({ env: role }), otherEnv)).toBe(false);
+      });
+    },
+  );
 
   describe.each(Object.entries(expectedApi) as [ApiRole, string[]][])('API role %s', (role, allowed) => {
     it.each(apiPermissions)('%s', (permission) => {
@@ -79,7 +91,8 @@ describe('permission table', () => {
   it('organization admins may do everything everywhere', () => {
     const admin = actor({ org: true });
     expect(can(admin, 'ORGANIZATION:ADMIN')).toBe(true);
-    for (const permission of environmentPermissions) expect(can(admin, permission, { environmentId: otherEnv })).toBe(true);
+    for (const permission of environmentPermissions)
+      expect(can(admin, permission, { environmentId: otherEnv })).toBe(true);
     for (const permission of apiPermissions) expect(can(admin, permission, otherApi)).toBe(true);
     expect(canSeeEnvironment(admin, otherEnv)).toBe(true);
   });
@@ -87,7 +100,8 @@ describe('permission table', () => {
   it('no role, no permission', () => {
     const nobody = actor();
     expect(can(nobody, 'ORGANIZATION:ADMIN')).toBe(false);
-    for (const permission of environmentPermissions) expect(can(nobody, permission, { environmentId: env })).toBe(false);
+    for (const permission of environmentPermissions)
+      expect(can(nobody, permission, { environmentId: env })).toBe(false);
     for (const permission of apiPermissions) expect(can(nobody, permission, api)).toBe(false);
     expect(canSeeEnvironment(nobody, env)).toBe(false);
   });

@@ -12,7 +12,12 @@ export const environmentPermissions = [
   'AUDIT:READ',
   'ENVIRONMENT:UPDATE',
 ] as const;
-export const apiPermissions = ['DEFINITION:READ', 'DEFINITION:UPDATE', 'MEMBER:READ', 'MEMBER:UPDATE'] as const;
+export const apiPermissions = [
+  'DEFINITION:READ',
+  'DEFINITION:UPDATE',
+  'MEMBER:READ',
+  'MEMBER:UPDATE',
+] as const;
 
 export type OrganizationPermission = (typeof organizationPermissions)[number];
 export type EnvironmentPermission = (typeof environmentPermissions)[number];

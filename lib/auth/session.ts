@@ -33,7 +33,12 @@ export async function authenticate(): Promise<Actor> {
 
 /** Only same-site paths: a callback URL must never send a user elsewhere. */
 export function safeCallbackPath(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) {
+  if (
+    typeof value !== 'string' ||
+    !value.startsWith('/') ||
+    value.startsWith('//') ||
+    value.startsWith('/\\')
+  ) {
     return '/';
   }
   return value.startsWith('/login') ? '/' : value;

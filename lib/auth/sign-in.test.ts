@@ -12,17 +12,34 @@ const from = (ip: string) => ({ ip, userAgent: 'vitest', requestId: null });
 describe('signInWithPassword', () => {
   it('signs in with the demo password, case-insensitively on the email, and audits it', async () => {
     const since = await lastAuditSeq();
-    const result = await signInWithPassword({ email: ' Alice@Example.com ', password: 'stageway-demo' }, from('198.51.100.1'));
-    expect(result).toMatchObject({ status: 'signed_in', user: { email: 'alice@example.com', name: 'Alice Publisher' } });
+    const result = await signInWithPassword(
+      { email: ' Alice@Example.com ', password: 'stageway-demo' },
+      from('198.51.100.1'),
+    );
+    expect(result).toMatchObject({
+      status: 'signed_in',
+      user: { email: 'alice@example.com', name: 'Alice Publisher' },
+    });
     const events = await auditEventsSince(since);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'auth.signed_in', outcome: 'success', sourceIp: '198.51.100.1', authMethod: 'password' });
+    expect(events[0]).toMatchObject({
+      action: 'auth.signed_in',
+      outcome: 'success',
+      sourceIp: '198.51.100.1',
+      authMethod: 'password',
+    });
   });
 
   it('answers a wrong password and an unknown email the same way, and audits both', async () => {
     const since = await lastAuditSeq();
-    const wrong = await signInWithPassword({ email: 'alice@example.com', password: 'nope' }, from('198.51.100.2'));
-    const unknown = await signInWithPassword({ email: 'nobody@example.com', password: 'nope' }, from('198.51.100.2'));
+    const wrong = await signInWithPassword(
+      { email: 'alice@example.com', password: 'nope' },
+      from('198.51.100.2'),
+    );
+    const unknown = await signInWithPassword(
+      { email: 'nobody@example.com', password: 'nope' },
+      from('198.51.100.2'),
+    );
     expect(wrong).toEqual({ status: 'invalid' });
     expect(unknown).toEqual({ status: 'invalid' });
     const events = await auditEventsSince(since);
@@ -36,24 +53,34 @@ describe('signInWithPassword', () => {
 
   it('refuses a disabled user with the right password', async () => {
     await getDb().update(users).set({ disabledAt: new Date() }).where(eq(users.email, 'frank@example.com'));
-    const result = await signInWithPassword({ email: 'frank@example.com', password: 'stageway-demo' }, from('198.51.100.3'));
+    const result = await signInWithPassword(
+      { email: 'frank@example.com', password: 'stageway-demo' },
+      from('198.51.100.3'),
+    );
     expect(result).toEqual({ status: 'invalid' });
   });
 
   it('refuses a client after five failures, even with the right password, and not other clients', async () => {
     const attacker = from('198.51.100.4');
     for (let attempt = 0; attempt < 5; attempt++) {
-      expect(await signInWithPassword({ email: 'bob@example.com', password: `guess-${attempt}` }, attacker)).toEqual({
+      expect(
+        await signInWithPassword({ email: 'bob@example.com', password: `guess-${attempt}` }, attacker),
+      ).toEqual({
         status: 'invalid',
       });
     }
-    const refused = await signInWithPassword({ email: 'bob@example.com', password: 'stageway-demo' }, attacker);
+    const refused = await signInWithPassword(
+      { email: 'bob@example.com', password: 'stageway-demo' },
+      attacker,
+    );
     expect(refused).toMatchObject({ status: 'rate_limited' });
     expect(refused.status === 'rate_limited' && refused.retryAfterSeconds).toBeGreaterThan(0);
     expect(await signInRetryAfter(attacker)).toBeGreaterThan(0);
 
     expect(await signInRetryAfter(from('198.51.100.5'))).toBe(0);
-    expect(await signInWithPassword({ email: 'bob@example.com', password: 'stageway-demo' }, from('198.51.100.5'))).toMatchObject({
+    expect(
+      await signInWithPassword({ email: 'bob@example.com', password: 'stageway-demo' }, from('198.51.100.5')),
+    ).toMatchObject({
       status: 'signed_in',
     });
   });

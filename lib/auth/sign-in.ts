@@ -46,7 +46,13 @@ export async function signInWithPassword(
   const email = input.email.trim().toLowerCase();
   const db = getDb();
   const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      passwordHash: users.passwordHash,
+      disabledAt: users.disabledAt,
+    })
     .from(users)
     .where(eq(users.email, email));
   const isValid =
@@ -54,7 +60,13 @@ export async function signInWithPassword(
     Boolean(user?.passwordHash) &&
     !user?.disabledAt;
 
-  const who: AuditActor = { type: 'user', id: user?.id ?? null, name: user?.name ?? email, authMethod: 'password', context };
+  const who: AuditActor = {
+    type: 'user',
+    id: user?.id ?? null,
+    name: user?.name ?? email,
+    authMethod: 'password',
+    context,
+  };
 
   if (isValid && user) {
     await db.transaction((tx) =>
@@ -96,7 +108,13 @@ export async function signInWithOidc(email: string, context: RequestContext): Pr
     .select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt })
     .from(users)
     .where(eq(users.email, email.trim().toLowerCase()));
-  const who: AuditActor = { type: 'user', id: user?.id ?? null, name: user?.name ?? email, authMethod: 'oidc', context };
+  const who: AuditActor = {
+    type: 'user',
+    id: user?.id ?? null,
+    name: user?.name ?? email,
+    authMethod: 'oidc',
+    context,
+  };
   const isAllowed = Boolean(user && !user.disabledAt);
   await db.transaction((tx) =>
     recordAudit(tx, who, {

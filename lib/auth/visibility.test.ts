@@ -5,7 +5,14 @@ import { getVisibleEnvironment, listVisibleEnvironments } from '@/lib/environmen
 import { AppError } from '@/lib/errors';
 import { actorFor, apiNamed } from '@/test/fixtures';
 
-const devApis = ['Customer Accounts', 'Geo Lookup', 'Notifications', 'Order Tracking', 'Payments', 'Product Catalog'];
+const devApis = [
+  'Customer Accounts',
+  'Geo Lookup',
+  'Notifications',
+  'Order Tracking',
+  'Payments',
+  'Product Catalog',
+];
 const qaApis = ['Customer Accounts', 'Payments'];
 
 // What each demo user sees: environments, and the APIs listed in each of them.
@@ -72,10 +79,18 @@ describe('API visibility edges', () => {
   it('who may update a definition', async () => {
     const devPayments = await apiNamed('dev', 'Payments');
     const qaPayments = await apiNamed('qa', 'Payments');
-    expect((await getApi(await actorFor('alice@example.com'), 'dev', devPayments.id)).canUpdateDefinition).toBe(true);
-    expect((await getApi(await actorFor('erin@example.com'), 'dev', devPayments.id)).canUpdateDefinition).toBe(true);
-    expect((await getApi(await actorFor('bob@example.com'), 'qa', qaPayments.id)).canUpdateDefinition).toBe(true);
-    expect((await getApi(await actorFor('dave@example.com'), 'qa', qaPayments.id)).canUpdateDefinition).toBe(false);
+    expect(
+      (await getApi(await actorFor('alice@example.com'), 'dev', devPayments.id)).canUpdateDefinition,
+    ).toBe(true);
+    expect(
+      (await getApi(await actorFor('erin@example.com'), 'dev', devPayments.id)).canUpdateDefinition,
+    ).toBe(true);
+    expect((await getApi(await actorFor('bob@example.com'), 'qa', qaPayments.id)).canUpdateDefinition).toBe(
+      true,
+    );
+    expect((await getApi(await actorFor('dave@example.com'), 'qa', qaPayments.id)).canUpdateDefinition).toBe(
+      false,
+    );
   });
 
   it('pages through APIs with a keyset cursor', async () => {

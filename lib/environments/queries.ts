@@ -48,9 +48,15 @@ export async function getVisibleEnvironment(actor: Actor, key: string): Promise<
 
 /** Groups environments by installation, keeping the lifecycle order of both. */
 export function byInstallation(list: EnvironmentSummary[]) {
-  const groups = new Map<string, { installation: EnvironmentSummary['installation']; environments: EnvironmentSummary[] }>();
+  const groups = new Map<
+    string,
+    { installation: EnvironmentSummary['installation']; environments: EnvironmentSummary[] }
+  >();
   for (const environment of list) {
-    const group = groups.get(environment.installation.id) ?? { installation: environment.installation, environments: [] };
+    const group = groups.get(environment.installation.id) ?? {
+      installation: environment.installation,
+      environments: [],
+    };
     group.environments.push(environment);
     groups.set(environment.installation.id, group);
   }

@@ -29,7 +29,13 @@ export function problem(
 /** Domain errors keep their status and message; anything else is logged and hidden. */
 export function problemFrom(error: unknown): Response {
   if (isAppError(error)) {
-    return problem(error.status, titles[error.status], error.message, {}, error.fieldErrors ? { errors: error.fieldErrors } : {});
+    return problem(
+      error.status,
+      titles[error.status],
+      error.message,
+      {},
+      error.fieldErrors ? { errors: error.fieldErrors } : {},
+    );
   }
   console.error('request failed', error);
   return problem(500, titles[500], 'Something went wrong on our side.');

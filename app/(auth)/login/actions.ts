@@ -9,8 +9,14 @@ import { safeCallbackPath } from '@/lib/auth/session';
 
 /** Public by nature: this is how a visitor becomes a user. Throttling and audit live in lib/auth/sign-in. */
 export async function signInAction(_previous: FormState, formData: FormData): Promise<FormState> {
-  const values = { email: String(formData.get('email') ?? ''), callbackUrl: String(formData.get('callbackUrl') ?? '') };
-  const parsed = credentialsSchema.safeParse({ email: formData.get('email'), password: formData.get('password') });
+  const values = {
+    email: String(formData.get('email') ?? ''),
+    callbackUrl: String(formData.get('callbackUrl') ?? ''),
+  };
+  const parsed = credentialsSchema.safeParse({
+    email: formData.get('email'),
+    password: formData.get('password'),
+  });
   if (!parsed.success) return { status: 'error', fieldErrors: toFieldErrors(parsed.error), values };
   try {
     // On success this throws Next's redirect, which must reach Next: only AuthErrors are caught.

@@ -12,9 +12,14 @@ export async function POST(request: NextRequest) {
   if (request.nextUrl.pathname.endsWith('/callback/credentials')) {
     const retryAfter = await signInRetryAfter(requestContextFrom(request.headers));
     if (retryAfter > 0) {
-      return problem(429, 'Too many failed sign-ins', 'Too many failed sign-ins from your address. Try again later.', {
-        'Retry-After': String(retryAfter),
-      });
+      return problem(
+        429,
+        'Too many failed sign-ins',
+        'Too many failed sign-ins from your address. Try again later.',
+        {
+          'Retry-After': String(retryAfter),
+        },
+      );
     }
   }
   return handlers.POST(request);

@@ -13,7 +13,9 @@ export default async function ApisPage({ params, searchParams }: PageProps<'/env
   const { envKey } = await params;
   const { after } = await searchParams;
   const actor = await requireActor();
-  const page = await orNotFound(listApis(actor, envKey, { cursor: typeof after === 'string' ? after : null }));
+  const page = await orNotFound(
+    listApis(actor, envKey, { cursor: typeof after === 'string' ? after : null }),
+  );
 
   return (
     <div className="space-y-4">
@@ -25,18 +27,31 @@ export default async function ApisPage({ params, searchParams }: PageProps<'/env
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
-              <th scope="col" className="px-4 py-3">Name</th>
-              <th scope="col" className="px-4 py-3">Version</th>
-              <th scope="col" className="px-4 py-3">Context path</th>
-              <th scope="col" className="px-4 py-3">State</th>
-              <th scope="col" className="px-4 py-3">Last change</th>
+              <th scope="col" className="px-4 py-3">
+                Name
+              </th>
+              <th scope="col" className="px-4 py-3">
+                Version
+              </th>
+              <th scope="col" className="px-4 py-3">
+                Context path
+              </th>
+              <th scope="col" className="px-4 py-3">
+                State
+              </th>
+              <th scope="col" className="px-4 py-3">
+                Last change
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {page.items.map((api) => (
               <tr key={api.id} className="hover:bg-slate-50">
                 <td className="px-4 py-3 font-medium">
-                  <Link href={`/environments/${envKey}/apis/${api.id}`} className="text-indigo-700 hover:underline">
+                  <Link
+                    href={`/environments/${envKey}/apis/${api.id}`}
+                    className="text-indigo-700 hover:underline"
+                  >
                     {api.name}
                   </Link>
                 </td>
@@ -64,7 +79,10 @@ export default async function ApisPage({ params, searchParams }: PageProps<'/env
       </div>
       <nav aria-label="Pagination" className="flex justify-end gap-3 text-sm">
         {after && (
-          <Link href={`/environments/${envKey}/apis`} className="font-semibold text-indigo-700 hover:underline">
+          <Link
+            href={`/environments/${envKey}/apis`}
+            className="font-semibold text-indigo-700 hover:underline"
+          >
             First page
           </Link>
         )}

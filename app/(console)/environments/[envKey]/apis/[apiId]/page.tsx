@@ -12,7 +12,10 @@ import { orNotFound } from '@/lib/page-data';
 
 export const metadata: Metadata = { title: 'API' };
 
-export default async function ApiPage({ params, searchParams }: PageProps<'/environments/[envKey]/apis/[apiId]'>) {
+export default async function ApiPage({
+  params,
+  searchParams,
+}: PageProps<'/environments/[envKey]/apis/[apiId]'>) {
   const { envKey, apiId } = await params;
   const { before, saved } = await searchParams;
   const actor = await requireActor();
@@ -40,7 +43,9 @@ export default async function ApiPage({ params, searchParams }: PageProps<'/envi
             <LifecycleBadge state={api.lifecycleState} />
           </h1>
           <p className="font-mono text-sm text-slate-600">{definition.contextPath}</p>
-          {definition.description && <p className="max-w-3xl text-sm text-slate-700">{definition.description}</p>}
+          {definition.description && (
+            <p className="max-w-3xl text-sm text-slate-700">{definition.description}</p>
+          )}
           <p className="text-xs text-slate-500">
             Revision {api.currentRevision} · changed <DateTime value={api.updatedAt} />
             {api.updatedByName && <> by {api.updatedByName}</>} · cross id <code>{api.crossId}</code>
@@ -93,7 +98,9 @@ export default async function ApiPage({ params, searchParams }: PageProps<'/envi
                   {membership.groups.length === 0 && <li className="text-slate-500">No groups.</li>}
                 </ul>
               </div>
-              <p className="text-xs text-slate-500">Members and groups stay in this environment: they never travel with a promotion.</p>
+              <p className="text-xs text-slate-500">
+                Members and groups stay in this environment: they never travel with a promotion.
+              </p>
             </div>
           </section>
         )}
@@ -104,9 +111,15 @@ export default async function ApiPage({ params, searchParams }: PageProps<'/envi
           </h2>
           <ol className="divide-y divide-slate-100 text-sm">
             {revisions.items.map((revision) => (
-              <li key={revision.revision} className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-2">
+              <li
+                key={revision.revision}
+                className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-2"
+              >
                 <span>
-                  <Link href={`${base}/revisions/${revision.revision}`} className="font-medium text-indigo-700 hover:underline">
+                  <Link
+                    href={`${base}/revisions/${revision.revision}`}
+                    className="font-medium text-indigo-700 hover:underline"
+                  >
                     Revision {revision.revision}
                   </Link>
                   {revision.revision === api.currentRevision && (
@@ -125,7 +138,10 @@ export default async function ApiPage({ params, searchParams }: PageProps<'/envi
           </ol>
           {revisions.nextCursor && (
             <p className="border-t border-slate-100 px-4 py-2 text-sm">
-              <Link href={`${base}?before=${revisions.nextCursor}`} className="font-semibold text-indigo-700 hover:underline">
+              <Link
+                href={`${base}?before=${revisions.nextCursor}`}
+                className="font-semibold text-indigo-700 hover:underline"
+              >
                 Older revisions
               </Link>
             </p>

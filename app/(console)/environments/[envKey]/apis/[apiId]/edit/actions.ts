@@ -30,7 +30,9 @@ function parseParts(text: string): Record<string, unknown> {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new AppError('validation', 'The definition is invalid: nothing was saved.', {
-      fieldErrors: { parts: ['Must be a JSON object with endpoints, plans, flows, properties, pages and metadata'] },
+      fieldErrors: {
+        parts: ['Must be a JSON object with endpoints, plans, flows, properties, pages and metadata'],
+      },
     });
   }
   return value as Record<string, unknown>;
@@ -49,5 +51,6 @@ export const saveDefinitionAction = formAction(
     });
     return { ...saved, envKey: input.envKey };
   },
-  (saved) => redirect(`/environments/${encodeURIComponent(saved.envKey)}/apis/${saved.apiId}?saved=${saved.revision}`),
+  (saved) =>
+    redirect(`/environments/${encodeURIComponent(saved.envKey)}/apis/${saved.apiId}?saved=${saved.revision}`),
 );

@@ -43,7 +43,13 @@ export function DefinitionForm(props: {
       <FormMessage state={state} />
       <div className="grid gap-4 sm:grid-cols-3">
         <TextField label="Name" name="name" defaultValue={values.name} errors={errors.name} required />
-        <TextField label="Version" name="version" defaultValue={values.version} errors={errors.version} required />
+        <TextField
+          label="Version"
+          name="version"
+          defaultValue={values.version}
+          errors={errors.version}
+          required
+        />
         <TextField
           label="Context path"
           name="contextPath"
@@ -53,7 +59,13 @@ export function DefinitionForm(props: {
           className="font-mono"
         />
       </div>
-      <TextArea label="Description" name="description" rows={2} defaultValue={values.description} errors={errors.description} />
+      <TextArea
+        label="Description"
+        name="description"
+        rows={2}
+        defaultValue={values.description}
+        errors={errors.description}
+      />
       <TextArea
         label="Endpoints, plans, flows, properties, pages and metadata (JSON)"
         name="parts"

@@ -9,7 +9,9 @@ import { DefinitionForm } from './definition-form';
 
 export const metadata: Metadata = { title: 'Edit definition' };
 
-export default async function EditDefinitionPage({ params }: PageProps<'/environments/[envKey]/apis/[apiId]/edit'>) {
+export default async function EditDefinitionPage({
+  params,
+}: PageProps<'/environments/[envKey]/apis/[apiId]/edit'>) {
   const { envKey, apiId } = await params;
   const actor = await requireActor();
   const api = await orNotFound(getApi(actor, envKey, apiId));
@@ -24,7 +26,9 @@ export default async function EditDefinitionPage({ params }: PageProps<'/environ
           {api.environment.name} · revision {api.currentRevision}
         </p>
         <h1 className="text-2xl font-bold tracking-tight">Edit {name}</h1>
-        <p className="text-sm text-slate-600">Saving makes revision {api.currentRevision + 1}; earlier revisions stay as they are.</p>
+        <p className="text-sm text-slate-600">
+          Saving makes revision {api.currentRevision + 1}; earlier revisions stay as they are.
+        </p>
       </div>
       <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <DefinitionForm
