@@ -94,15 +94,13 @@ async function insertApi(
       createdBy: input.ownerId,
     })),
   );
-  await tx
-    .insert(roleBindings)
-    .values({
-      userId: input.ownerId,
-      scope: 'api',
-      environmentId: input.environmentId,
-      apiId,
-      role: 'PRIMARY_OWNER',
-    });
+  await tx.insert(roleBindings).values({
+    userId: input.ownerId,
+    scope: 'api',
+    environmentId: input.environmentId,
+    apiId,
+    role: 'PRIMARY_OWNER',
+  });
   await recordAudit(tx, systemActor, {
     action: 'api.created',
     environmentIds: [input.environmentId],
@@ -197,15 +195,13 @@ export async function seedDemoData(db: Database): Promise<{ createdApis: number 
       for (const group of seed.groups)
         await tx.insert(apiGroups).values({ apiId, groupId: groupIds[group]! });
       for (const member of seed.members) {
-        await tx
-          .insert(roleBindings)
-          .values({
-            userId: userIds[member.email]!,
-            scope: 'api',
-            environmentId: dev,
-            apiId,
-            role: member.role,
-          });
+        await tx.insert(roleBindings).values({
+          userId: userIds[member.email]!,
+          scope: 'api',
+          environmentId: dev,
+          apiId,
+          role: member.role,
+        });
       }
       if (seed.inQaAtRevision) {
         // QA holds an older definition: promoting the current one will be an update.

@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 
 import { getDb } from '@/db';
-import { apis, auditEvents, environments, users } from '@/db/schema';
+import { apiRevisions, apis, auditEvents, environments, roleBindings, users } from '@/db/schema';
+import { apiDefinitionSchema } from '@/lib/apis/definition';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 
 export const isPostgres = () => Boolean(process.env.DATABASE_URL);
@@ -51,4 +52,52 @@ export async function lastAuditSeq(): Promise<number> {
     .select({ seq: sql<number>`coalesce(max(${auditEvents.seq}), 0)::int` })
     .from(auditEvents);
   return row!.seq;
+}
+
+let apiCounter = 0;
+
+/**
+ * A fresh API for one test, so tests never depend on each other's changes: revision 1 of a valid
+ * definition with a unique name and context path, its owner as primary owner.
+ */
+export async function createTestApi(
+  options: { environment?: string; owner?: string; name?: string; contextPath?: string } = {},
+) {
+  const suffix = `${process.pid}-${Date.now().toString(36)}-${++apiCounter}`;
+  const definition = apiDefinitionSchema.parse({
+    name: options.name ?? `Test API ${suffix}`,
+    version: '1.0.0',
+    description: 'Made by a test.',
+    contextPath: options.contextPath ?? `/test-${suffix}`,
+    endpoints: [{ name: 'default', target: 'https://backend.example.com/v1' }],
+    plans: [{ name: 'Open', security: 'KEYLESS', status: 'PUBLISHED' }],
+  });
+  const environment = await environmentId(options.environment ?? 'dev');
+  const [owner] = await getDb()
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, options.owner ?? 'alice@example.com'));
+  const [api] = await getDb()
+    .insert(apis)
+    .values({
+      environmentId: environment,
+      definition,
+      currentRevision: 1,
+      lifecycleState: 'published',
+      updatedBy: owner!.id,
+    })
+    .returning();
+  await getDb()
+    .insert(apiRevisions)
+    .values({ apiId: api!.id, revision: 1, definition, createdBy: owner!.id });
+  await getDb()
+    .insert(roleBindings)
+    .values({
+      userId: owner!.id,
+      scope: 'api',
+      environmentId: environment,
+      apiId: api!.id,
+      role: 'PRIMARY_OWNER',
+    });
+  return api!;
 }

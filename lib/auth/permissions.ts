@@ -32,6 +32,8 @@ export const rolePermissions = {
     ADMIN: ['API:READ', 'API:CREATE', 'API:UPDATE', 'API:DELETE', 'AUDIT:READ', 'ENVIRONMENT:UPDATE'],
     // Decides promotions into the environment: accepting one creates or updates an API there.
     APPROVER: ['API:READ', 'API:CREATE', 'API:UPDATE', 'AUDIT:READ'],
+    // Keeps the environment's existing APIs up to date (accepts updates) but adds none.
+    MAINTAINER: ['API:READ', 'API:UPDATE'],
     // Works on the APIs they are members of; sees the others.
     PUBLISHER: ['API:READ'],
     // Sees the environment, and only the APIs they are members of.

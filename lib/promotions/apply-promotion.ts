@@ -1,0 +1,122 @@
+import { and, eq, ne, sql } from 'drizzle-orm';
+
+import type { Tx } from '@/db';
+import { apiRevisions, apis, roleBindings } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record';
+import { loadActor, type Actor } from '@/lib/auth/actor';
+import { sameJson } from '@/lib/canonical-json';
+import { AppError } from '@/lib/errors';
+
+import type { DecisionContext } from './decision';
+
+export type AppliedPromotion = { apiId: string; revision: number; action: 'created' | 'updated' };
+
+/**
+ * Brings a promotion's snapshot into its target: creates the API (same cross id, new id, revision 1,
+ * no members or groups but a primary owner) or gives the existing one a new revision (its id, members
+ * and groups stay). Refuses when another API of the target uses the context path.
+ */
+export async function applyPromotion(
+  tx: Tx,
+  actor: Actor,
+  context: DecisionContext,
+): Promise<AppliedPromotion> {
+  const { promotion, target, targetApi } = context;
+  const definition = promotion.snapshot;
+  const provenance = `Promoted from revision ${promotion.sourceRevision} (promotion ${promotion.id})`;
+
+  const [clash] = await tx
+    .select({ name: apis.name })
+    .from(apis)
+    .where(
+      and(
+        eq(apis.environmentId, target.id),
+        eq(apis.contextPath, definition.contextPath),
+        ne(apis.crossId, promotion.crossId),
+        ne(apis.lifecycleState, 'archived'),
+      ),
+    );
+  if (clash) {
+    throw new AppError(
+      'conflict',
+      `The context path ${definition.contextPath} is already used by ${clash.name} in ${target.name}: change one of them first.`,
+    );
+  }
+
+  if (targetApi) {
+    if (targetApi.lifecycleState === 'archived') {
+      throw new AppError(
+        'conflict',
+        `This API is archived in ${target.name}: it cannot be updated by a promotion.`,
+      );
+    }
+    if (sameJson(targetApi.definition, definition)) {
+      // Nothing to write: the target already holds exactly this definition.
+      return { apiId: targetApi.id, revision: targetApi.currentRevision, action: 'updated' };
+    }
+    const revision = targetApi.currentRevision + 1;
+    await tx
+      .insert(apiRevisions)
+      .values({ apiId: targetApi.id, revision, definition, message: provenance, createdBy: actor.userId });
+    await tx
+      .update(apis)
+      .set({ definition, currentRevision: revision, updatedAt: new Date(), updatedBy: actor.userId })
+      .where(eq(apis.id, targetApi.id));
+    await recordAudit(tx, actor, {
+      action: 'api.updated',
+      environmentIds: [target.id],
+      target: { type: 'api', id: targetApi.id },
+      reason: provenance,
+      changes: {
+        before: { revision: targetApi.currentRevision, definition: targetApi.definition },
+        after: { revision, definition },
+      },
+    });
+    return { apiId: targetApi.id, revision, action: 'updated' };
+  }
+
+  const [created] = await tx
+    .insert(apis)
+    .values({
+      environmentId: target.id,
+      crossId: promotion.crossId,
+      definition,
+      currentRevision: 1,
+      updatedBy: actor.userId,
+    })
+    .returning({ id: apis.id });
+  const apiId = created!.id;
+  await tx
+    .insert(apiRevisions)
+    .values({ apiId, revision: 1, definition, message: provenance, createdBy: actor.userId });
+  await tx.insert(roleBindings).values({
+    userId: await primaryOwnerInTarget(tx, actor, promotion.apiId, target.id),
+    scope: 'api',
+    environmentId: target.id,
+    apiId,
+    role: 'PRIMARY_OWNER',
+    createdBy: actor.userId,
+  });
+  await recordAudit(tx, actor, {
+    action: 'api.created',
+    environmentIds: [target.id],
+    target: { type: 'api', id: apiId },
+    reason: provenance,
+    changes: { after: { revision: 1, definition } },
+  });
+  return { apiId, revision: 1, action: 'created' };
+}
+
+/** The source API's primary owner when they hold a role in the target environment, else the acceptor. */
+async function primaryOwnerInTarget(tx: Tx, actor: Actor, sourceApiId: string, targetEnvironmentId: string) {
+  const [owner] = await tx
+    .select({ userId: roleBindings.userId })
+    .from(roleBindings)
+    .where(and(eq(roleBindings.apiId, sourceApiId), eq(roleBindings.role, 'PRIMARY_OWNER')))
+    .orderBy(sql`${roleBindings.createdAt}`);
+  if (!owner || owner.userId === actor.userId) return actor.userId;
+  const ownerActor = await loadActor(tx, owner.userId, 'password');
+  const hasRoleInTarget =
+    ownerActor && (ownerActor.isOrgAdmin || ownerActor.environmentRoles.has(targetEnvironmentId));
+  return hasRoleInTarget ? owner.userId : actor.userId;
+}

@@ -1,0 +1,130 @@
+import { and, eq } from 'drizzle-orm';
+
+import type { Tx } from '@/db';
+import { apis, environments, notifications, promotions, users } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record';
+import { DeniedError } from '@/lib/audit/run-audited';
+import type { Actor } from '@/lib/auth/actor';
+import { AppError, notFound } from '@/lib/errors';
+import { isUuid } from '@/lib/ids';
+
+import { canSeePromotion, promotionAction, whyCannotDecide, type PromotionAction } from './rules';
+
+type Promotion = typeof promotions.$inferSelect;
+type Environment = typeof environments.$inferSelect;
+
+export type DecisionContext = {
+  promotion: Promotion;
+  target: Environment;
+  /** The API with the same cross id already in the target, locked for this transaction. */
+  targetApi: { id: string; currentRevision: number; definition: unknown; lifecycleState: string } | null;
+  action: PromotionAction;
+};
+
+/**
+ * Locks a promotion for a decision and checks everything a decision needs, as things stand now:
+ * visible (else not found), the permission the decision needs in the target (create or update),
+ * self-approval, and still pending (else who decided first). The row lock makes racing decisions
+ * queue here, so exactly one of them finds it pending.
+ */
+export async function lockForDecision(
+  tx: Tx,
+  actor: Actor,
+  promotionId: string,
+  auditAction: 'promotion.accepted' | 'promotion.rejected',
+): Promise<DecisionContext> {
+  if (!isUuid(promotionId)) throw notFound('Promotion');
+  const [promotion] = await tx.select().from(promotions).where(eq(promotions.id, promotionId)).for('update');
+  if (!promotion || !canSeePromotion(actor, promotion)) throw notFound('Promotion');
+
+  const [target] = await tx
+    .select()
+    .from(environments)
+    .where(eq(environments.id, promotion.targetEnvironmentId));
+  const [targetApi] = await tx
+    .select({
+      id: apis.id,
+      currentRevision: apis.currentRevision,
+      definition: apis.definition,
+      lifecycleState: apis.lifecycleState,
+    })
+    .from(apis)
+    .where(and(eq(apis.environmentId, promotion.targetEnvironmentId), eq(apis.crossId, promotion.crossId)))
+    .for('update');
+  const action = promotionAction(Boolean(targetApi));
+
+  const refusal = whyCannotDecide(actor, promotion, action, target!);
+  if (refusal) {
+    throw new DeniedError(refusal, {
+      action: auditAction,
+      environmentIds: [promotion.sourceEnvironmentId, promotion.targetEnvironmentId],
+      target: { type: 'promotion', id: promotion.id },
+    });
+  }
+  if (promotion.status !== 'pending') throw await alreadyDecided(tx, promotion);
+  return { promotion, target: target!, targetApi: targetApi ?? null, action };
+}
+
+async function alreadyDecided(tx: Tx, promotion: Promotion): Promise<AppError> {
+  const [decider] = promotion.decidedBy
+    ? await tx.select({ name: users.name }).from(users).where(eq(users.id, promotion.decidedBy))
+    : [];
+  const by = decider ? ` by ${decider.name}` : '';
+  return new AppError('conflict', `This promotion was already ${promotion.status}${by}.`, {
+    details: { status: promotion.status, decidedBy: decider?.name ?? null, decidedAt: promotion.decidedAt },
+  });
+}
+
+/**
+ * Records the decision: a conditional update (only away from pending, so a decision can never be
+ * overwritten), the requester's notification and the audit event.
+ */
+export async function finishDecision(
+  tx: Tx,
+  actor: Actor,
+  context: DecisionContext,
+  decision: {
+    status: 'accepted' | 'rejected' | 'cancelled';
+    reason?: string | null;
+    targetApiId?: string;
+    result?: Promotion['result'];
+  },
+): Promise<Promotion> {
+  const { promotion, target } = context;
+  const [decided] = await tx
+    .update(promotions)
+    .set({
+      status: decision.status,
+      decidedBy: actor.userId,
+      decidedAt: new Date(),
+      reason: decision.reason || null,
+      targetApiId: decision.targetApiId ?? null,
+      result: decision.result ?? null,
+    })
+    .where(and(eq(promotions.id, promotion.id), eq(promotions.status, 'pending')))
+    .returning();
+  if (!decided) throw await alreadyDecided(tx, promotion);
+
+  if (decision.status !== 'cancelled' && promotion.requestedBy !== actor.userId) {
+    const name = promotion.snapshot.name;
+    await tx.insert(notifications).values({
+      userId: promotion.requestedBy,
+      kind: `promotion.${decision.status}`,
+      promotionId: promotion.id,
+      title: `${actor.name} ${decision.status} the promotion of ${name} to ${target.name}`,
+      body: decision.reason || null,
+    });
+  }
+
+  await recordAudit(tx, actor, {
+    action: `promotion.${decision.status}`,
+    environmentIds: [promotion.sourceEnvironmentId, promotion.targetEnvironmentId],
+    target: { type: 'promotion', id: promotion.id },
+    reason: decision.reason || undefined,
+    changes: {
+      before: { status: 'pending' },
+      after: { status: decision.status, result: decision.result ?? undefined },
+    },
+  });
+  return decided;
+}

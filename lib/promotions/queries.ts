@@ -1,0 +1,252 @@
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+
+import { getDb } from '@/db';
+import { apis, environments, installations, promotions, users } from '@/db/schema';
+import type { ApiDetail } from '@/lib/apis/queries';
+import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
+import { environmentPermissions } from '@/lib/auth/permissions';
+import { getVisibleEnvironment } from '@/lib/environments/queries';
+import { notFound } from '@/lib/errors';
+import { isUuid } from '@/lib/ids';
+import { decodeCursor, defaultPageSize, encodeCursor, type Page } from '@/lib/pagination';
+
+import { canSeePromotion, promotionAction, whyCannotDecide } from './rules';
+
+const source = alias(environments, 'source');
+const target = alias(environments, 'target');
+const targetApi = alias(apis, 'target_api');
+const requester = alias(users, 'requester');
+const decider = alias(users, 'decider');
+
+/** The same API in the promotion's target, if it is there: accepting updates it, else creates it. */
+const targetApiJoin = and(
+  eq(targetApi.environmentId, promotions.targetEnvironmentId),
+  eq(targetApi.crossId, promotions.crossId),
+);
+
+const promotionColumns = {
+  id: promotions.id,
+  apiId: promotions.apiId,
+  apiName: sql<string>`${promotions.snapshot} ->> 'name'`,
+  apiVersion: sql<string>`${promotions.snapshot} ->> 'version'`,
+  sourceRevision: promotions.sourceRevision,
+  status: promotions.status,
+  title: promotions.title,
+  message: promotions.message,
+  reason: promotions.reason,
+  createdAt: promotions.createdAt,
+  decidedAt: promotions.decidedAt,
+  requestedBy: promotions.requestedBy,
+  requestedByName: requester.name,
+  decidedByName: decider.name,
+  sourceEnvironmentId: promotions.sourceEnvironmentId,
+  sourceName: source.name,
+  sourceKey: source.key,
+  targetEnvironmentId: promotions.targetEnvironmentId,
+  targetName: target.name,
+  targetKey: target.key,
+  targetApiId: targetApi.id,
+  result: promotions.result,
+};
+
+function selectPromotions() {
+  return getDb()
+    .select(promotionColumns)
+    .from(promotions)
+    .innerJoin(source, eq(source.id, promotions.sourceEnvironmentId))
+    .innerJoin(target, eq(target.id, promotions.targetEnvironmentId))
+    .innerJoin(requester, eq(requester.id, promotions.requestedBy))
+    .leftJoin(decider, eq(decider.id, promotions.decidedBy))
+    .leftJoin(targetApi, targetApiJoin);
+}
+
+export type PromotionListItem = Awaited<ReturnType<typeof selectPromotions>>[number];
+
+/** Environments where the actor holds an environment permission (all of them for org admins: null). */
+function environmentsWhere(
+  actor: Actor,
+  permission: (typeof environmentPermissions)[number],
+): string[] | null {
+  if (actor.isOrgAdmin) return null;
+  return [...actor.environmentRoles.keys()].filter((environmentId) =>
+    can(actor, permission, { environmentId }),
+  );
+}
+
+/**
+ * Pending promotions this actor may decide: into environments where they may create APIs when accepting
+ * would create one, or update APIs when it would update one. Derived from promotions and roles at
+ * query time; there is no second copy of task state.
+ */
+function tasksWhere(actor: Actor): SQL {
+  const pending = eq(promotions.status, 'pending');
+  const creatable = environmentsWhere(actor, 'API:CREATE');
+  const updatable = environmentsWhere(actor, 'API:UPDATE');
+  if (!creatable || !updatable) return pending;
+  const mayCreate = creatable.length
+    ? and(isNull(targetApi.id), inArray(promotions.targetEnvironmentId, creatable))
+    : undefined;
+  const mayUpdate = updatable.length
+    ? and(isNotNull(targetApi.id), inArray(promotions.targetEnvironmentId, updatable))
+    : undefined;
+  return mayCreate || mayUpdate ? and(pending, or(mayCreate, mayUpdate))! : sql`false`;
+}
+
+const taskCursor = z.object({ createdAt: z.string(), id: z.uuid() });
+
+export type Task = PromotionListItem & { action: 'create' | 'update' };
+
+/** The actor's inbox, newest first, keyset-paginated on (created_at, id); optionally one target environment. */
+export async function listTasks(
+  actor: Actor,
+  options: { environmentKey?: string | null; cursor?: string | null; limit?: number } = {},
+): Promise<Page<Task>> {
+  const limit = options.limit ?? defaultPageSize;
+  const environment = options.environmentKey
+    ? await getVisibleEnvironment(actor, options.environmentKey)
+    : null;
+  const after = decodeCursor(taskCursor, options.cursor);
+  const rows = await selectPromotions()
+    .where(
+      and(
+        tasksWhere(actor),
+        environment ? eq(promotions.targetEnvironmentId, environment.id) : undefined,
+        after
+          ? or(
+              lt(promotions.createdAt, new Date(after.createdAt)),
+              and(eq(promotions.createdAt, new Date(after.createdAt)), lt(promotions.id, after.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(promotions.createdAt), desc(promotions.id))
+    .limit(limit + 1);
+  const items = rows
+    .slice(0, limit)
+    .map((row) => ({ ...row, action: promotionAction(Boolean(row.targetApiId)) }));
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
+        : null,
+  };
+}
+
+export async function countTasks(actor: Actor): Promise<number> {
+  const [row] = await getDb()
+    .select({ count: count() })
+    .from(promotions)
+    .leftJoin(targetApi, targetApiJoin)
+    .where(tasksWhere(actor));
+  return row?.count ?? 0;
+}
+
+/** One promotion with everything its page shows, and what this actor may do with it now. */
+export async function getPromotion(actor: Actor, promotionId: string) {
+  if (!isUuid(promotionId)) throw notFound('Promotion');
+  const [row] = await getDb()
+    .select({
+      ...promotionColumns,
+      snapshot: promotions.snapshot,
+      targetApiRevision: targetApi.currentRevision,
+      targetSelfApprovalAllowed: target.selfApprovalAllowed,
+    })
+    .from(promotions)
+    .innerJoin(source, eq(source.id, promotions.sourceEnvironmentId))
+    .innerJoin(target, eq(target.id, promotions.targetEnvironmentId))
+    .innerJoin(requester, eq(requester.id, promotions.requestedBy))
+    .leftJoin(decider, eq(decider.id, promotions.decidedBy))
+    .leftJoin(targetApi, targetApiJoin)
+    .where(eq(promotions.id, promotionId));
+  if (!row || !canSeePromotion(actor, row)) throw notFound('Promotion');
+  const action = promotionAction(Boolean(row.targetApiId));
+  const isPending = row.status === 'pending';
+  const whyNot = whyCannotDecide(actor, row, action, {
+    name: row.targetName,
+    selfApprovalAllowed: row.targetSelfApprovalAllowed,
+  });
+  return {
+    ...row,
+    action,
+    canDecide: isPending && !whyNot,
+    whyCannotDecide: isPending ? whyNot : null,
+    canCancel: isPending && row.requestedBy === actor.userId,
+    canSeeSourceApi: canSeeApi(actor, { apiId: row.apiId, environmentId: row.sourceEnvironmentId }),
+    canSeeTargetApi:
+      Boolean(row.targetApiId) &&
+      canSeeApi(actor, { apiId: row.targetApiId!, environmentId: row.targetEnvironmentId }),
+  };
+}
+
+export type PromotionDetail = Awaited<ReturnType<typeof getPromotion>>;
+
+/** Promotions requested from this API, newest first. */
+export async function listPromotionsOfApi(api: ApiDetail, limit = 20): Promise<PromotionListItem[]> {
+  return selectPromotions()
+    .where(eq(promotions.apiId, api.id))
+    .orderBy(desc(promotions.createdAt), desc(promotions.id))
+    .limit(limit);
+}
+
+export type PromotionTarget = {
+  key: string;
+  name: string;
+  installation: { key: string; name: string };
+  action: 'create' | 'update';
+  targetRevision: number | null;
+  pendingPromotionId: string | null;
+  unavailableReason: string | null;
+};
+
+/**
+ * Every other environment of the organization as a promotion target of this API, by installation and
+ * lifecycle position, with what accepting would do there and whether a request is already open.
+ */
+export async function listPromotionTargets(api: ApiDetail): Promise<PromotionTarget[]> {
+  const db = getDb();
+  const [rows, open, present] = await Promise.all([
+    db
+      .select({
+        id: environments.id,
+        key: environments.key,
+        name: environments.name,
+        allowedSourceIds: environments.allowedSourceIds,
+        installationKey: installations.key,
+        installationName: installations.name,
+      })
+      .from(environments)
+      .innerJoin(installations, eq(installations.id, environments.installationId))
+      .orderBy(asc(installations.position), asc(environments.position)),
+    db
+      .select({ id: promotions.id, targetEnvironmentId: promotions.targetEnvironmentId })
+      .from(promotions)
+      .where(and(eq(promotions.crossId, api.crossId), inArray(promotions.status, ['pending', 'applying']))),
+    db
+      .select({ environmentId: apis.environmentId, currentRevision: apis.currentRevision })
+      .from(apis)
+      .where(eq(apis.crossId, api.crossId)),
+  ]);
+  return rows
+    .filter((environment) => environment.id !== api.environmentId)
+    .map((environment) => {
+      const existing = present.find((candidate) => candidate.environmentId === environment.id);
+      const isAllowedSource =
+        !environment.allowedSourceIds || environment.allowedSourceIds.includes(api.environmentId);
+      return {
+        key: environment.key,
+        name: environment.name,
+        installation: { key: environment.installationKey, name: environment.installationName },
+        action: promotionAction(Boolean(existing)),
+        targetRevision: existing?.currentRevision ?? null,
+        pendingPromotionId:
+          open.find((candidate) => candidate.targetEnvironmentId === environment.id)?.id ?? null,
+        unavailableReason: isAllowedSource
+          ? null
+          : `${environment.name} does not accept promotions from ${api.environment.name}`,
+      };
+    });
+}
