@@ -3,9 +3,12 @@ import type { ReactNode } from 'react';
 
 import { EnvironmentSwitcher } from '@/components/console/environment-switcher';
 import { NavLink } from '@/components/console/nav-link';
+import { NotificationBell } from '@/components/console/notification-bell';
+import { TasksNavLink } from '@/components/console/tasks-nav-link';
 import { UserMenu } from '@/components/console/user-menu';
 import { requireActor } from '@/lib/auth/session';
 import { byInstallation, listVisibleEnvironments } from '@/lib/environments/queries';
+import { decidesAnywhere } from '@/lib/promotions/rules';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
@@ -24,8 +27,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <NavLink href={home} match="/environments/">
               APIs
             </NavLink>
+            {decidesAnywhere(actor) && <TasksNavLink />}
           </nav>
-          <div className="ml-auto">
+          <div className="ml-auto flex items-center gap-2">
+            <NotificationBell />
             <UserMenu name={actor.name} email={actor.email} />
           </div>
         </div>

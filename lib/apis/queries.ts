@@ -105,10 +105,16 @@ export async function getApi(actor: Actor, environmentKey: string, apiId: string
     .where(and(eq(apis.id, apiId), eq(apis.environmentId, environment.id)));
   const scope = api && { apiId: api.id, environmentId: api.environmentId };
   if (!api || !scope || !canSeeApi(actor, scope)) throw notFound('API');
+  const mayUpdate = can(actor, 'DEFINITION:UPDATE', scope);
   return {
     ...api,
     environment,
-    canUpdateDefinition: can(actor, 'DEFINITION:UPDATE', scope) && api.lifecycleState !== 'archived',
+    canUpdateDefinition: mayUpdate && api.lifecycleState !== 'archived',
+    /** Promoting needs DEFINITION:UPDATE too; a deprecated or archived API shows why it cannot. */
+    canPromote: mayUpdate,
+    whyCannotPromote: ['deprecated', 'archived'].includes(api.lifecycleState)
+      ? `This API is ${api.lifecycleState}: it cannot be promoted.`
+      : null,
     canSeeMembers: can(actor, 'MEMBER:READ', scope),
   };
 }

@@ -59,3 +59,12 @@ export function whyCannotDecide(
   }
   return null;
 }
+
+/** Whether the actor may decide promotions into any environment: who gets a Tasks inbox. */
+export function decidesAnywhere(actor: Actor): boolean {
+  if (actor.isOrgAdmin) return true;
+  return [...actor.environmentRoles.keys()].some(
+    (environmentId) =>
+      mayDecideInTarget(actor, environmentId, 'create') || mayDecideInTarget(actor, environmentId, 'update'),
+  );
+}

@@ -3,12 +3,15 @@ import Link from 'next/link';
 
 import { DefinitionView } from '@/components/apis/definition-view';
 import { LifecycleBadge } from '@/components/apis/lifecycle-badge';
+import { PromoteDialog } from '@/components/promotions/promote-dialog';
+import { PromotionStatusBadge } from '@/components/promotions/status-badge';
 import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
 import { DateTime } from '@/components/ui/date-time';
 import { getApi, listApiMembers, listRevisions } from '@/lib/apis/queries';
 import { requireActor } from '@/lib/auth/session';
 import { orNotFound } from '@/lib/page-data';
+import { listPromotionsOfApi, listPromotionTargets } from '@/lib/promotions/queries';
 
 export const metadata: Metadata = { title: 'API' };
 
@@ -21,9 +24,11 @@ export default async function ApiPage({
   const actor = await requireActor();
   const api = await orNotFound(getApi(actor, envKey, apiId));
   const beforeRevision = Number(before) || null;
-  const [membership, revisions] = await Promise.all([
+  const [membership, revisions, promotionHistory, targets] = await Promise.all([
     api.canSeeMembers ? listApiMembers(api) : null,
     listRevisions(api, { before: beforeRevision }),
+    listPromotionsOfApi(api),
+    api.canPromote ? listPromotionTargets(api) : [],
   ]);
   const { definition } = api;
   const base = `/environments/${envKey}/apis/${api.id}`;
@@ -51,11 +56,22 @@ export default async function ApiPage({
             {api.updatedByName && <> by {api.updatedByName}</>} · cross id <code>{api.crossId}</code>
           </p>
         </div>
-        {api.canUpdateDefinition && (
-          <Link href={`${base}/edit`} className={buttonClass('secondary')}>
-            Edit definition
-          </Link>
-        )}
+        <div className="flex items-start gap-3">
+          {api.canUpdateDefinition && (
+            <Link href={`${base}/edit`} className={buttonClass('secondary')}>
+              Edit definition
+            </Link>
+          )}
+          {api.canPromote && (
+            <PromoteDialog
+              apiId={api.id}
+              apiName={definition.name}
+              sourceName={api.environment.name}
+              targets={targets}
+              whyCannotPromote={api.whyCannotPromote}
+            />
+          )}
+        </div>
       </div>
 
       {saved && (
@@ -65,6 +81,68 @@ export default async function ApiPage({
       )}
 
       <DefinitionView definition={definition} />
+
+      <section aria-labelledby="promotions" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+        <h2 id="promotions" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold">
+          Promotions
+        </h2>
+        {promotionHistory.length ? (
+          <table className="min-w-full divide-y divide-slate-100 text-sm">
+            <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-2">
+                  Target
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Requested
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Decided
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Reason
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {promotionHistory.map((promotion) => (
+                <tr key={promotion.id}>
+                  <td className="px-4 py-2">
+                    <Link
+                      href={`/promotions/${promotion.id}`}
+                      className="font-medium text-indigo-700 hover:underline"
+                    >
+                      {promotion.targetName}
+                    </Link>{' '}
+                    <span className="text-slate-500">rev {promotion.sourceRevision}</span>
+                  </td>
+                  <td className="px-4 py-2">
+                    <PromotionStatusBadge status={promotion.status} />
+                  </td>
+                  <td className="px-4 py-2 text-slate-600">
+                    {promotion.requestedByName} · <DateTime value={promotion.createdAt} />
+                  </td>
+                  <td className="px-4 py-2 text-slate-600">
+                    {promotion.decidedAt ? (
+                      <>
+                        {promotion.decidedByName} · <DateTime value={promotion.decidedAt} />
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td className="px-4 py-2 text-slate-700">{promotion.reason ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="p-4 text-sm text-slate-500">This API has not been promoted yet.</p>
+        )}
+      </section>
 
       <div className="grid gap-4 lg:grid-cols-2">
         {membership && (

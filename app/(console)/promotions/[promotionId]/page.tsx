@@ -1,0 +1,109 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+
+import { DefinitionView } from '@/components/apis/definition-view';
+import { DecisionPanel } from '@/components/promotions/decision-panel';
+import { PromotionActionBadge, PromotionStatusBadge } from '@/components/promotions/status-badge';
+import { Badge } from '@/components/ui/badge';
+import { DateTime } from '@/components/ui/date-time';
+import { requireActor } from '@/lib/auth/session';
+import { orNotFound } from '@/lib/page-data';
+import { getPromotion } from '@/lib/promotions/queries';
+
+export const metadata: Metadata = { title: 'Promotion' };
+
+export default async function PromotionPage({ params }: PageProps<'/promotions/[promotionId]'>) {
+  const { promotionId } = await params;
+  const actor = await requireActor();
+  const promotion = await orNotFound(getPromotion(actor, promotionId));
+  const isOpen = promotion.status === 'pending' || promotion.status === 'applying';
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="space-y-1">
+          <p className="text-sm text-slate-500">
+            <Link href="/tasks" className="hover:underline">
+              Tasks
+            </Link>
+          </p>
+          <h1 className="flex flex-wrap items-center gap-3 text-2xl font-bold tracking-tight">
+            Promote {promotion.apiName}
+            <span className="text-slate-500">
+              {promotion.sourceName} → {promotion.targetName}
+            </span>
+            <PromotionStatusBadge status={promotion.status} />
+            {isOpen && <PromotionActionBadge action={promotion.action} />}
+          </h1>
+          <p className="text-sm text-slate-600">
+            Revision {promotion.sourceRevision} (v{promotion.apiVersion}) · requested by{' '}
+            {promotion.requestedByName} <DateTime value={promotion.createdAt} />
+          </p>
+          {promotion.decidedAt && (
+            <p className="text-sm text-slate-600">
+              {promotion.status} by {promotion.decidedByName} <DateTime value={promotion.decidedAt} />
+              {promotion.reason && (
+                <>
+                  {' '}
+                  · <span className="font-medium">Reason:</span> {promotion.reason}
+                </>
+              )}
+            </p>
+          )}
+          <p className="flex gap-3 text-sm">
+            {promotion.canSeeSourceApi && (
+              <Link
+                href={`/environments/${promotion.sourceKey}/apis/${promotion.apiId}`}
+                className="font-semibold text-indigo-700 hover:underline"
+              >
+                Source API in {promotion.sourceName}
+              </Link>
+            )}
+            {promotion.canSeeTargetApi && (
+              <Link
+                href={`/environments/${promotion.targetKey}/apis/${promotion.targetApiId}`}
+                className="font-semibold text-indigo-700 hover:underline"
+              >
+                API in {promotion.targetName}
+              </Link>
+            )}
+          </p>
+        </div>
+        {isOpen && (
+          <DecisionPanel
+            promotionId={promotion.id}
+            action={promotion.action}
+            apiName={promotion.apiName}
+            targetName={promotion.targetName}
+            canDecide={promotion.canDecide}
+            whyCannotDecide={promotion.whyCannotDecide}
+            canCancel={promotion.canCancel}
+          />
+        )}
+      </div>
+
+      {(promotion.title || promotion.message) && (
+        <section
+          aria-label="Request"
+          className="rounded-xl bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200"
+        >
+          {promotion.title && <p className="font-semibold">{promotion.title}</p>}
+          {promotion.message && (
+            <p className="mt-1 whitespace-pre-wrap text-slate-700">{promotion.message}</p>
+          )}
+        </section>
+      )}
+
+      <div className="space-y-2">
+        <h2 className="flex items-center gap-2 text-lg font-semibold">
+          What travels <Badge>snapshot of revision {promotion.sourceRevision}</Badge>
+        </h2>
+        <p className="text-sm text-slate-600">
+          The definition below; members and groups never travel. Context path{' '}
+          <code className="font-mono">{promotion.snapshot.contextPath}</code>.
+        </p>
+        <DefinitionView definition={promotion.snapshot} />
+      </div>
+    </div>
+  );
+}

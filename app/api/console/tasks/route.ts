@@ -1,0 +1,8 @@
+import { listTasks } from '@/lib/promotions/queries';
+import { sessionRoute } from '@/lib/http/route';
+
+/** The Tasks inbox for the console's client list: ?environment=qa&cursor=… */
+export const GET = sessionRoute(async (actor, request) => {
+  const params = new URL(request.url).searchParams;
+  return listTasks(actor, { environmentKey: params.get('environment'), cursor: params.get('cursor') });
+});

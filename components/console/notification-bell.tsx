@@ -1,0 +1,104 @@
+'use client';
+
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useEffect, useRef, useState } from 'react';
+
+import { markNotificationsReadAction } from '@/app/(console)/promotions/actions';
+import { fetchJson } from '@/lib/fetch-json';
+
+type NotificationsJson = {
+  unreadCount: number;
+  items: {
+    id: string;
+    title: string;
+    body: string | null;
+    promotionId: string | null;
+    createdAt: string;
+    readAt: string | null;
+  }[];
+};
+
+/** Decisions on the user's requests, with the unread count; opening the list marks them read. */
+export function NotificationBell() {
+  const queryClient = useQueryClient();
+  const [isOpen, setIsOpen] = useState(false);
+  const container = useRef<HTMLDivElement>(null);
+  const { data } = useQuery({
+    queryKey: ['notifications'],
+    queryFn: () => fetchJson<NotificationsJson>('/api/console/notifications'),
+    refetchInterval: 30_000,
+  });
+  const unread = data?.unreadCount ?? 0;
+
+  useEffect(() => {
+    if (!isOpen) return;
+    const close = (event: MouseEvent) => {
+      if (!container.current?.contains(event.target as Node)) setIsOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [isOpen]);
+
+  const toggle = async () => {
+    setIsOpen(!isOpen);
+    if (!isOpen && unread > 0) {
+      await markNotificationsReadAction();
+      await queryClient.invalidateQueries({ queryKey: ['notifications'] });
+    }
+  };
+
+  return (
+    <div ref={container} className="relative">
+      <button
+        type="button"
+        aria-label={unread ? `Notifications (${unread} unread)` : 'Notifications'}
+        aria-expanded={isOpen}
+        onClick={toggle}
+        className="relative rounded-md p-1.5 text-slate-300 hover:bg-slate-800 hover:text-white"
+      >
+        <svg
+          aria-hidden
+          viewBox="0 0 24 24"
+          className="h-5 w-5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.8"
+        >
+          <path d="M15 17h5l-1.4-1.4A2 2 0 0 1 18 14.2V11a6 6 0 1 0-12 0v3.2c0 .5-.2 1-.6 1.4L4 17h5m6 0a3 3 0 1 1-6 0" />
+        </svg>
+        {unread > 0 && (
+          <span className="absolute -right-1 -top-1 rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-slate-900">
+            {unread}
+          </span>
+        )}
+      </button>
+      {isOpen && (
+        <div className="absolute right-0 z-10 mt-2 w-80 rounded-md bg-white p-1 shadow-lg ring-1 ring-slate-200">
+          <ul aria-label="Notifications" className="max-h-96 divide-y divide-slate-100 overflow-auto">
+            {data?.items.map((item) => (
+              <li key={item.id} className="px-3 py-2 text-sm">
+                {item.promotionId ? (
+                  <Link
+                    href={`/promotions/${item.promotionId}`}
+                    onClick={() => setIsOpen(false)}
+                    className="font-medium text-slate-900 hover:underline"
+                  >
+                    {item.title}
+                  </Link>
+                ) : (
+                  <span className="font-medium">{item.title}</span>
+                )}
+                {item.body && <p className="text-slate-600">“{item.body}”</p>}
+                <p className="text-xs text-slate-400">{new Date(item.createdAt).toLocaleString()}</p>
+              </li>
+            ))}
+            {!data?.items.length && (
+              <li className="px-3 py-4 text-center text-sm text-slate-500">Nothing new.</li>
+            )}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
