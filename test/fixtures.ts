@@ -90,14 +90,12 @@ export async function createTestApi(
   await getDb()
     .insert(apiRevisions)
     .values({ apiId: api!.id, revision: 1, definition, createdBy: owner!.id });
-  await getDb()
-    .insert(roleBindings)
-    .values({
-      userId: owner!.id,
-      scope: 'api',
-      environmentId: environment,
-      apiId: api!.id,
-      role: 'PRIMARY_OWNER',
-    });
+  await getDb().insert(roleBindings).values({
+    userId: owner!.id,
+    scope: 'api',
+    environmentId: environment,
+    apiId: api!.id,
+    role: 'PRIMARY_OWNER',
+  });
   return api!;
 }
