@@ -2,11 +2,13 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 
 import type { Tx } from '@/db';
 import { apiRevisions, apis, roleBindings } from '@/db/schema';
+import { apiDefinitionSchema, toFieldErrors, type ApiDefinition } from '@/lib/apis/definition';
 import { recordAudit } from '@/lib/audit/record';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { sameJson } from '@/lib/canonical-json';
 import { AppError } from '@/lib/errors';
 
+import { composeDefinition } from './compose-definition';
 import type { DecisionContext } from './decision';
 
 export type AppliedPromotion = { apiId: string; revision: number; action: 'created' | 'updated' };
@@ -14,7 +16,8 @@ export type AppliedPromotion = { apiId: string; revision: number; action: 'creat
 /**
  * Brings a promotion's snapshot into its target: creates the API (same cross id, new id, revision 1,
  * no members or groups but a primary owner) or gives the existing one a new revision (its id, members
- * and groups stay). Refuses when another API of the target uses the context path.
+ * and groups stay). Only the included parts travel, composed against the target as it is now; a move
+ * archives the source afterwards. Refuses when another API of the target uses the context path.
  */
 export async function applyPromotion(
   tx: Tx,
@@ -22,7 +25,32 @@ export async function applyPromotion(
   context: DecisionContext,
 ): Promise<AppliedPromotion> {
   const { promotion, target, targetApi } = context;
-  const definition = promotion.snapshot;
+  const composed = apiDefinitionSchema.safeParse(
+    composeDefinition(promotion.snapshot, promotion, targetApi?.definition ?? null),
+  );
+  if (!composed.success) {
+    throw new AppError(
+      'validation',
+      `The definition this promotion would bring into ${target.name} is invalid.`,
+      {
+        fieldErrors: toFieldErrors(composed.error),
+      },
+    );
+  }
+  const result = await writeToTarget(tx, actor, context, composed.data);
+  if (promotion.type === 'move') {
+    await archiveSource(tx, actor, promotion.apiId, promotion.sourceEnvironmentId, promotion.id);
+  }
+  return result;
+}
+
+async function writeToTarget(
+  tx: Tx,
+  actor: Actor,
+  context: DecisionContext,
+  definition: ApiDefinition,
+): Promise<AppliedPromotion> {
+  const { promotion, target, targetApi } = context;
   const provenance = `Promoted from revision ${promotion.sourceRevision} (promotion ${promotion.id})`;
 
   const [clash] = await tx
@@ -105,6 +133,28 @@ export async function applyPromotion(
     changes: { after: { revision: 1, definition } },
   });
   return { apiId, revision: 1, action: 'created' };
+}
+
+/** A move leaves the source archived: it stays readable (with its revisions) but no longer serves. */
+async function archiveSource(
+  tx: Tx,
+  actor: Actor,
+  apiId: string,
+  environmentId: string,
+  promotionId: string,
+) {
+  const [archived] = await tx
+    .update(apis)
+    .set({ lifecycleState: 'archived', updatedAt: new Date(), updatedBy: actor.userId })
+    .where(and(eq(apis.id, apiId), ne(apis.lifecycleState, 'archived')))
+    .returning({ id: apis.id });
+  if (!archived) return;
+  await recordAudit(tx, actor, {
+    action: 'api.archived',
+    environmentIds: [environmentId],
+    target: { type: 'api', id: apiId },
+    reason: `Moved by promotion ${promotionId}`,
+  });
 }
 
 /** The source API's primary owner when they hold a role in the target environment, else the acceptor. */

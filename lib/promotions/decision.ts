@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 
 import type { Tx } from '@/db';
 import { apis, environments, notifications, promotions, users } from '@/db/schema';
+import type { ApiDefinition } from '@/lib/apis/definition';
 import { recordAudit } from '@/lib/audit/record';
 import { DeniedError } from '@/lib/audit/run-audited';
 import type { Actor } from '@/lib/auth/actor';
@@ -17,7 +18,12 @@ export type DecisionContext = {
   promotion: Promotion;
   target: Environment;
   /** The API with the same cross id already in the target, locked for this transaction. */
-  targetApi: { id: string; currentRevision: number; definition: unknown; lifecycleState: string } | null;
+  targetApi: {
+    id: string;
+    currentRevision: number;
+    definition: ApiDefinition;
+    lifecycleState: string;
+  } | null;
   action: PromotionAction;
 };
 

@@ -1,31 +1,43 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
 
 import { getDb, type Queryable } from '@/db';
-import { apiRevisions, apis, environments, promotions } from '@/db/schema';
-import { toFieldErrors } from '@/lib/apis/definition';
+import { promotions } from '@/db/schema';
+import type { ApiDefinition } from '@/lib/apis/definition';
 import { recordAudit } from '@/lib/audit/record';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
-import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
-import { sameJson } from '@/lib/canonical-json';
-import { AppError, notFound, uniqueViolation } from '@/lib/errors';
-import { isUuid } from '@/lib/ids';
+import type { Actor } from '@/lib/auth/actor';
+import { AppError, uniqueViolation } from '@/lib/errors';
 
-export const requestPromotionInput = z.object({
-  apiId: z.string(),
-  /** The target environment's key, e.g. `qa`. */
-  target: z.string().trim().min(1, 'Choose a target environment'),
-  /** The source revision to promote; the API's current one when omitted. */
-  revision: z.coerce.number().int().min(1).optional(),
-  title: z.string().trim().max(200, 'At most 200 characters').optional(),
-  message: z.string().trim().max(5000, 'At most 5000 characters').optional(),
-});
+import { applyPromotion, type AppliedPromotion } from './apply-promotion';
+import { changedParts } from './compose-definition';
+import { finishDecision } from './decision';
+import { parsePromotionInput, preparePromotion, type PromotionInput } from './prepare-promotion';
+import { mayDecideInTarget, type PromotionAction } from './rules';
 
-export type RequestPromotionInput = z.input<typeof requestPromotionInput>;
+export type PromotionWritten =
+  | { kind: 'requested'; id: string; targetEnvironmentKey: string; action: PromotionAction }
+  | {
+      kind: 'applied';
+      id: string;
+      targetEnvironmentKey: string;
+      action: PromotionAction;
+      result: AppliedPromotion;
+    };
 
-export type RequestedPromotion = { id: string; targetEnvironmentKey: string; action: 'create' | 'update' };
+export type PromotionPreview = {
+  kind: 'dry_run';
+  targetEnvironmentKey: string;
+  action: PromotionAction;
+  revision: number;
+  targetApiId: string | null;
+  targetRevision: number | null;
+  changes: string[];
+  included: string[];
+  excluded: string[];
+  definition: ApiDefinition;
+};
 
-const notPromotable = new Set(['deprecated', 'archived']);
+export type PromotionOutcome = PromotionWritten | PromotionPreview;
 
 /** The pending (or applying) promotion that blocks a new one of this API to this target, if any. */
 export async function openPromotionOf(db: Queryable, crossId: string, targetEnvironmentId: string) {
@@ -43,91 +55,65 @@ export async function openPromotionOf(db: Queryable, crossId: string, targetEnvi
 }
 
 /**
- * Asks for a revision of an API to be brought into another environment. Needs API `DEFINITION:UPDATE`
- * on the source. Takes the revision's definition as the snapshot that travels (members, groups and ids
- * never do), inserts the promotion as pending and audits it, in one transaction. A second open request
- * for the same API and target is refused by a partial unique index, so it holds across instances.
+ * Promotes a revision of an API to another environment. Needs API `DEFINITION:UPDATE` on the source.
+ * - `mode: 'request'` (default): inserts a pending promotion (the task) carrying the revision's snapshot
+ *   (members, groups and ids never travel).
+ * - `mode: 'direct'`: where the target allows direct promotion and the caller may accept there, also
+ *   applies it and records the acceptance, in the same transaction.
+ * - `type: 'dry_run'`: checks everything and answers what would happen; writes nothing.
+ * A second open promotion of the API to the same target is refused by a partial unique index, so the
+ * rule holds across app instances. Everything it writes is audited in the same transaction.
  */
 export async function requestPromotion(
   actor: Actor,
-  rawInput: RequestPromotionInput,
-): Promise<RequestedPromotion> {
-  const parsed = requestPromotionInput.safeParse(rawInput);
-  if (!parsed.success) {
-    throw new AppError('validation', 'The request is invalid.', { fieldErrors: toFieldErrors(parsed.error) });
-  }
-  const input = parsed.data;
-  if (!isUuid(input.apiId)) throw notFound('API');
-
-  let targetName = input.target;
-  let blocked: { crossId: string; targetEnvironmentId: string } | undefined;
+  rawInput: PromotionInput & { type: 'dry_run' },
+): Promise<PromotionPreview>;
+export async function requestPromotion(
+  actor: Actor,
+  rawInput: PromotionInput & { type?: 'copy' | 'move' },
+): Promise<PromotionWritten>;
+export async function requestPromotion(actor: Actor, rawInput: PromotionInput): Promise<PromotionOutcome>;
+export async function requestPromotion(actor: Actor, rawInput: PromotionInput): Promise<PromotionOutcome> {
+  const input = parsePromotionInput(rawInput);
+  let blocked: { crossId: string; targetEnvironmentId: string; targetName: string } | undefined;
   try {
     return await runAudited(actor, async (tx) => {
-      const [api] = await tx
-        .select({
-          id: apis.id,
-          crossId: apis.crossId,
-          environmentId: apis.environmentId,
-          lifecycleState: apis.lifecycleState,
-          currentRevision: apis.currentRevision,
-          name: apis.name,
-        })
-        .from(apis)
-        .where(eq(apis.id, input.apiId));
-      const scope = api && { apiId: api.id, environmentId: api.environmentId };
-      if (!api || !scope || !canSeeApi(actor, scope)) throw notFound('API');
-      if (!can(actor, 'DEFINITION:UPDATE', scope)) {
-        throw new DeniedError(
-          'You may not promote this API: that needs permission to change its definition.',
-          {
+      const prepared = await preparePromotion(tx, actor, input);
+      const { api, target, action } = prepared;
+      blocked = { crossId: api.crossId, targetEnvironmentId: target.id, targetName: target.name };
+
+      if (input.mode === 'direct') {
+        const denied = !target.directPromotionAllowed
+          ? `${target.name} does not allow direct promotion: request one instead.`
+          : !mayDecideInTarget(actor, target.id, action)
+            ? `A direct promotion ${action === 'create' ? 'creates' : 'updates'} an API in ${target.name}: you may not ${action} APIs there.`
+            : null;
+        if (denied) {
+          throw new DeniedError(denied, {
             action: 'promotion.requested',
-            environmentIds: [api.environmentId],
+            environmentIds: [api.environmentId, target.id],
             target: { type: 'api', id: api.id },
-          },
-        );
-      }
-      if (notPromotable.has(api.lifecycleState)) {
-        throw new AppError('conflict', `This API is ${api.lifecycleState}: it cannot be promoted.`);
+          });
+        }
       }
 
-      const [target] = await tx.select().from(environments).where(eq(environments.key, input.target));
-      if (!target) {
-        throw new AppError('validation', 'The request is invalid.', {
-          fieldErrors: { target: [`There is no environment "${input.target}"`] },
-        });
-      }
-      targetName = target.name;
-      if (target.id === api.environmentId) {
-        throw new AppError('validation', 'The request is invalid.', {
-          fieldErrors: { target: ['The API already lives in this environment: choose another one'] },
-        });
-      }
-      if (target.allowedSourceIds && !target.allowedSourceIds.includes(api.environmentId)) {
-        throw new AppError(
-          'conflict',
-          `${target.name} does not accept promotions from this API's environment.`,
-        );
+      if (input.type === 'dry_run') {
+        const open = await openPromotionOf(tx, api.crossId, target.id);
+        if (open) throw pendingConflict(target.name, open.id);
+        return {
+          kind: 'dry_run',
+          targetEnvironmentKey: target.key,
+          action,
+          revision: prepared.revision,
+          targetApiId: prepared.targetApi?.id ?? null,
+          targetRevision: prepared.targetApi?.currentRevision ?? null,
+          changes: changedParts(prepared.targetApi?.definition ?? null, prepared.composed),
+          included: prepared.included,
+          excluded: prepared.excluded,
+          definition: prepared.composed,
+        };
       }
 
-      const revisionNumber = input.revision ?? api.currentRevision;
-      const [revision] = await tx
-        .select({ definition: apiRevisions.definition })
-        .from(apiRevisions)
-        .where(and(eq(apiRevisions.apiId, api.id), eq(apiRevisions.revision, revisionNumber)));
-      if (!revision) throw notFound(`Revision ${revisionNumber}`);
-
-      const [existing] = await tx
-        .select({ id: apis.id, definition: apis.definition })
-        .from(apis)
-        .where(and(eq(apis.environmentId, target.id), eq(apis.crossId, api.crossId)));
-      if (existing && sameJson(existing.definition, revision.definition)) {
-        throw new AppError(
-          'no_changes',
-          `No changes found between source and destination: ${target.name} already has revision ${revisionNumber} of this API.`,
-        );
-      }
-
-      blocked = { crossId: api.crossId, targetEnvironmentId: target.id };
       const [promotion] = await tx
         .insert(promotions)
         .values({
@@ -135,18 +121,24 @@ export async function requestPromotion(
           crossId: api.crossId,
           sourceEnvironmentId: api.environmentId,
           targetEnvironmentId: target.id,
-          sourceRevision: revisionNumber,
-          snapshot: revision.definition,
+          sourceRevision: prepared.revision,
+          snapshot: prepared.snapshot,
+          mode: input.mode,
+          type: input.type,
+          included: prepared.included,
+          excluded: prepared.excluded,
+          properties: input.properties ?? {},
+          parameters: input.parameters ?? {},
           title: input.title || null,
           message: input.message || null,
+          description: input.description || null,
           requestedBy: actor.userId,
           evaluations: {
             exitGate: { decision: 'pass', policies: [] },
             entryGate: { decision: 'pass', policies: [] },
           },
         })
-        .returning({ id: promotions.id });
-      const action = existing ? 'update' : 'create';
+        .returning();
       await recordAudit(tx, actor, {
         action: 'promotion.requested',
         environmentIds: [api.environmentId, target.id],
@@ -155,22 +147,37 @@ export async function requestPromotion(
           after: {
             apiId: api.id,
             apiName: api.name,
-            revision: revisionNumber,
+            revision: prepared.revision,
             target: target.key,
             action,
+            mode: input.mode,
+            type: input.type,
+            included: prepared.included,
+            parameters: input.parameters,
             title: input.title,
           },
         },
       });
-      return { id: promotion!.id, targetEnvironmentKey: target.key, action };
+
+      if (input.mode === 'request') {
+        return { kind: 'requested', id: promotion!.id, targetEnvironmentKey: target.key, action };
+      }
+      const context = { promotion: promotion!, target, targetApi: prepared.targetApi, action };
+      const result = await applyPromotion(tx, actor, context);
+      await finishDecision(tx, actor, context, { status: 'accepted', targetApiId: result.apiId, result });
+      return { kind: 'applied', id: promotion!.id, targetEnvironmentKey: target.key, action, result };
     });
   } catch (error) {
     if (uniqueViolation(error)?.constraint === 'promotions_one_open_per_target_key' && blocked) {
       const open = await openPromotionOf(getDb(), blocked.crossId, blocked.targetEnvironmentId);
-      throw new AppError('conflict', `A promotion of this API to ${targetName} is already pending.`, {
-        details: { existingPromotionId: open?.id ?? null },
-      });
+      throw pendingConflict(blocked.targetName, open?.id ?? null);
     }
     throw error;
   }
+}
+
+function pendingConflict(targetName: string, existingPromotionId: string | null): AppError {
+  return new AppError('conflict', `A promotion of this API to ${targetName} is already pending.`, {
+    details: { existingPromotionId },
+  });
 }

@@ -1,0 +1,193 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+
+import type { Tx } from '@/db';
+import { apiRevisions, apis, environments } from '@/db/schema';
+import {
+  apiDefinitionSchema,
+  definitionParts,
+  toFieldErrors,
+  type ApiDefinition,
+} from '@/lib/apis/definition';
+import { DeniedError } from '@/lib/audit/run-audited';
+import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
+import { sameJson } from '@/lib/canonical-json';
+import { AppError, notFound } from '@/lib/errors';
+import { isUuid } from '@/lib/ids';
+
+import { composeDefinition, resolveParts } from './compose-definition';
+import { promotionAction, type PromotionAction } from './rules';
+
+const part = z.enum(definitionParts);
+const keyValues = (what: string) =>
+  z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, `${what} keys: letters, digits, _ . - (at most 64)`),
+      z.string().max(2000),
+    )
+    .refine((record) => Object.keys(record).length <= 50, `At most 50 ${what}`);
+
+export const promotionInput = z.object({
+  apiId: z.string(),
+  /** The target environment's key, e.g. `qa`. */
+  target: z.string().trim().min(1, 'Choose a target environment'),
+  /** The source revision to promote; the API's current one when omitted. */
+  revision: z.coerce.number().int().min(1).optional(),
+  /** `request`: an approval task. `direct`: applied now, where the target allows it. */
+  mode: z.enum(['request', 'direct']).default('request'),
+  /** `move` archives the source once applied; `dry_run` writes nothing and tells what would happen. */
+  type: z.enum(['copy', 'move', 'dry_run']).default('copy'),
+  include: z.array(part).optional(),
+  exclude: z.array(part).optional(),
+  /** Set on the API in the target, overriding its properties. */
+  properties: keyValues('properties').optional(),
+  /** Carried with the promotion and shown in its task (Drone's key=value parameters). */
+  parameters: keyValues('parameters').optional(),
+  title: z.string().trim().max(200, 'At most 200 characters').optional(),
+  message: z.string().trim().max(5000, 'At most 5000 characters').optional(),
+  description: z.string().trim().max(5000, 'At most 5000 characters').optional(),
+});
+
+export type PromotionInput = z.input<typeof promotionInput>;
+export type ParsedPromotionInput = z.output<typeof promotionInput>;
+
+type Environment = typeof environments.$inferSelect;
+
+export type PreparedPromotion = {
+  input: ParsedPromotionInput;
+  api: { id: string; crossId: string; environmentId: string; name: string };
+  target: Environment;
+  revision: number;
+  snapshot: ApiDefinition;
+  /** The API with the same cross id in the target, locked for this transaction. */
+  targetApi: {
+    id: string;
+    currentRevision: number;
+    definition: ApiDefinition;
+    lifecycleState: string;
+  } | null;
+  included: string[];
+  excluded: string[];
+  /** What the target would hold after applying. */
+  composed: ApiDefinition;
+  action: PromotionAction;
+};
+
+export function parsePromotionInput(raw: PromotionInput): ParsedPromotionInput {
+  const parsed = promotionInput.safeParse(raw);
+  if (!parsed.success)
+    throw new AppError('validation', 'The request is invalid.', { fieldErrors: toFieldErrors(parsed.error) });
+  return parsed.data;
+}
+
+const notPromotable = new Set(['deprecated', 'archived']);
+
+/**
+ * Everything a promotion needs checked and computed before anything is written, shared by the request,
+ * the direct promotion and the dry run: the caller may change the source API's definition; the API is
+ * promotable; the target exists, is another environment and accepts this source; the revision exists;
+ * the composed definition is valid; and it would change something in the target.
+ */
+export async function preparePromotion(
+  tx: Tx,
+  actor: Actor,
+  input: ParsedPromotionInput,
+): Promise<PreparedPromotion> {
+  if (!isUuid(input.apiId)) throw notFound('API');
+  const [api] = await tx
+    .select({
+      id: apis.id,
+      crossId: apis.crossId,
+      environmentId: apis.environmentId,
+      lifecycleState: apis.lifecycleState,
+      currentRevision: apis.currentRevision,
+      name: apis.name,
+    })
+    .from(apis)
+    .where(eq(apis.id, input.apiId));
+  const scope = api && { apiId: api.id, environmentId: api.environmentId };
+  if (!api || !scope || !canSeeApi(actor, scope)) throw notFound('API');
+  if (!can(actor, 'DEFINITION:UPDATE', scope)) {
+    throw new DeniedError('You may not promote this API: that needs permission to change its definition.', {
+      action: 'promotion.requested',
+      environmentIds: [api.environmentId],
+      target: { type: 'api', id: api.id },
+    });
+  }
+  if (notPromotable.has(api.lifecycleState))
+    throw new AppError('conflict', `This API is ${api.lifecycleState}: it cannot be promoted.`);
+
+  const [target] = await tx.select().from(environments).where(eq(environments.key, input.target));
+  if (!target) {
+    throw new AppError('validation', 'The request is invalid.', {
+      fieldErrors: { target: [`There is no environment "${input.target}"`] },
+    });
+  }
+  if (target.id === api.environmentId) {
+    throw new AppError('validation', 'The request is invalid.', {
+      fieldErrors: { target: ['The API already lives in this environment: choose another one'] },
+    });
+  }
+  if (target.allowedSourceIds && !target.allowedSourceIds.includes(api.environmentId)) {
+    throw new AppError('conflict', `${target.name} does not accept promotions from this API's environment.`);
+  }
+
+  const revision = input.revision ?? api.currentRevision;
+  const [row] = await tx
+    .select({ definition: apiRevisions.definition })
+    .from(apiRevisions)
+    .where(and(eq(apiRevisions.apiId, api.id), eq(apiRevisions.revision, revision)));
+  if (!row) throw notFound(`Revision ${revision}`);
+
+  const [targetApi] = await tx
+    .select({
+      id: apis.id,
+      currentRevision: apis.currentRevision,
+      definition: apis.definition,
+      lifecycleState: apis.lifecycleState,
+    })
+    .from(apis)
+    .where(and(eq(apis.environmentId, target.id), eq(apis.crossId, api.crossId)))
+    .for('update');
+
+  const { included, excluded } = resolveParts(input.include, input.exclude);
+  const composed = composeDefinition(
+    row.definition,
+    { included, properties: input.properties ?? {} },
+    targetApi?.definition ?? null,
+  );
+  const valid = apiDefinitionSchema.safeParse(composed);
+  if (!valid.success) {
+    throw new AppError(
+      'validation',
+      `The definition this promotion would bring into ${target.name} is invalid.`,
+      {
+        fieldErrors: Object.fromEntries(
+          Object.entries(toFieldErrors(valid.error)).map(([path, messages]) => [
+            `definition.${path}`,
+            messages,
+          ]),
+        ),
+      },
+    );
+  }
+  if (targetApi && sameJson(targetApi.definition, valid.data)) {
+    throw new AppError(
+      'no_changes',
+      `No changes found between source and destination: ${target.name} already has what revision ${revision} would bring.`,
+    );
+  }
+
+  return {
+    input,
+    api: { id: api.id, crossId: api.crossId, environmentId: api.environmentId, name: api.name },
+    target,
+    revision,
+    snapshot: row.definition,
+    targetApi: targetApi ?? null,
+    included,
+    excluded,
+    composed: valid.data,
+    action: promotionAction(Boolean(targetApi)),
+  };
+}

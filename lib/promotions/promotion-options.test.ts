@@ -1,0 +1,203 @@
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+
+import { getDb } from '@/db';
+import { apis, environments, promotions } from '@/db/schema';
+import {
+  actorFor,
+  apiNamed,
+  auditEventsSince,
+  createTestApi,
+  environmentId,
+  lastAuditSeq,
+} from '@/test/fixtures';
+
+import { acceptPromotion } from './accept-promotion';
+import { requestPromotion } from './request-promotion';
+
+async function inEnvironment(crossId: string, key: string) {
+  const [row] = await getDb()
+    .select()
+    .from(apis)
+    .where(and(eq(apis.crossId, crossId), eq(apis.environmentId, await environmentId(key))));
+  return row ?? null;
+}
+
+async function promotionCount(apiId: string) {
+  return (await getDb().select().from(promotions).where(eq(promotions.apiId, apiId))).length;
+}
+
+describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
+  it('direct applies at once where the target allows it and the caller may accept there', async () => {
+    const api = await createTestApi({ owner: 'admin@example.com' });
+    const admin = await actorFor('admin@example.com');
+    const since = await lastAuditSeq();
+    const outcome = await requestPromotion(admin, { apiId: api.id, target: 'qa', mode: 'direct' });
+    expect(outcome).toMatchObject({
+      kind: 'applied',
+      action: 'create',
+      result: { action: 'created', revision: 1 },
+    });
+    const [row] = await getDb().select().from(promotions).where(eq(promotions.apiId, api.id));
+    expect(row).toMatchObject({ mode: 'direct', status: 'accepted', decidedBy: admin.userId });
+    expect((await inEnvironment(api.crossId, 'qa'))?.definition).toEqual(api.definition);
+    expect((await auditEventsSince(since)).map((event) => event.action)).toEqual([
+      'promotion.requested',
+      'api.created',
+      'promotion.accepted',
+    ]);
+  });
+
+  it('direct is refused where the target does not allow it (PROD) and for those who may not accept there', async () => {
+    const api = await createTestApi();
+    const alice = await actorFor('alice@example.com');
+    const admin = await actorFor('admin@example.com');
+    await expect(
+      requestPromotion(admin, { apiId: api.id, target: 'prod', mode: 'direct' }),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+      message: 'PROD does not allow direct promotion: request one instead.',
+    });
+    await expect(
+      requestPromotion(alice, { apiId: api.id, target: 'qa', mode: 'direct' }),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining('you may not create APIs there'),
+    });
+    expect(await promotionCount(api.id)).toBe(0);
+    expect(await inEnvironment(api.crossId, 'qa')).toBeNull();
+  });
+
+  it('a dry run writes nothing and says what would happen', async () => {
+    const alice = await actorFor('alice@example.com');
+    const payments = await apiNamed('dev', 'Payments');
+    const since = await lastAuditSeq();
+    const preview = await requestPromotion(alice, { apiId: payments.id, target: 'qa', type: 'dry_run' });
+    expect(preview).toMatchObject({ kind: 'dry_run', action: 'update', revision: 3, targetRevision: 1 });
+    expect(preview.changes).toEqual(expect.arrayContaining(['version', 'plans']));
+    expect(preview.definition.version).toBe('2.3.0');
+    expect(await promotionCount(payments.id)).toBe(0);
+    expect(await auditEventsSince(since)).toEqual([]);
+    expect((await inEnvironment(payments.crossId, 'qa'))!.currentRevision).toBe(1);
+  });
+
+  it('move archives the source once applied', async () => {
+    const api = await createTestApi();
+    const alice = await actorFor('alice@example.com');
+    const bob = await actorFor('bob@example.com');
+    const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa', type: 'move' });
+    expect((await getDb().select().from(apis).where(eq(apis.id, api.id)))[0]!.lifecycleState).toBe(
+      'published',
+    );
+    const since = await lastAuditSeq();
+    await acceptPromotion(bob, id);
+    expect((await getDb().select().from(apis).where(eq(apis.id, api.id)))[0]!.lifecycleState).toBe(
+      'archived',
+    );
+    expect((await auditEventsSince(since)).map((event) => [event.action, event.targetId])).toEqual([
+      ['api.created', (await inEnvironment(api.crossId, 'qa'))!.id],
+      ['api.archived', api.id],
+      ['promotion.accepted', id],
+    ]);
+  });
+
+  it('include and exclude: excluded parts keep the target’s content on update and stay empty on create', async () => {
+    const alice = await actorFor('alice@example.com');
+    const bob = await actorFor('bob@example.com');
+    const source = await apiNamed('dev', 'Payments');
+    const before = (await inEnvironment(source.crossId, 'qa'))!;
+
+    // include wins over exclude: only plans travel (plus the identity fields).
+    const { id } = await requestPromotion(alice, {
+      apiId: source.id,
+      target: 'qa',
+      include: ['plans'],
+      exclude: ['plans', 'flows'],
+      properties: { 'timeout.ms': '9000', region: 'eu' },
+      parameters: { ticket: 'CHG-42' },
+    });
+    const [row] = await getDb().select().from(promotions).where(eq(promotions.id, id));
+    expect(row).toMatchObject({
+      included: ['plans'],
+      excluded: ['endpoints', 'flows', 'properties', 'pages', 'metadata'],
+      parameters: { ticket: 'CHG-42' },
+    });
+    await acceptPromotion(bob, id);
+    const after = (await inEnvironment(source.crossId, 'qa'))!;
+    expect(after.definition.plans).toEqual(source.definition.plans);
+    expect(after.definition.endpoints).toEqual(before.definition.endpoints);
+    expect(after.definition.flows).toEqual(before.definition.flows);
+    expect(after.definition.version).toBe(source.definition.version);
+    // Additional properties override the target's own.
+    const properties = Object.fromEntries(after.definition.properties.map((p) => [p.key, p.value]));
+    expect(properties).toMatchObject({ 'timeout.ms': '9000', region: 'eu' });
+    for (const property of before.definition.properties.filter(
+      (p) => !['timeout.ms', 'region'].includes(p.key),
+    )) {
+      expect(properties[property.key]).toBe(property.value);
+    }
+
+    // On create, excluded parts are empty; excluding endpoints would leave an API without any: refused.
+    const fresh = await createTestApi();
+    const alice2 = await actorFor('alice@example.com');
+    const created = await requestPromotion(alice2, {
+      apiId: fresh.id,
+      target: 'demo',
+      exclude: ['plans'],
+      type: 'dry_run',
+    });
+    expect(created.definition.plans).toEqual([]);
+    expect(created.definition.endpoints).toEqual(fresh.definition.endpoints);
+    await expect(
+      requestPromotion(alice2, { apiId: fresh.id, target: 'demo', exclude: ['endpoints'] }),
+    ).rejects.toMatchObject({
+      code: 'validation',
+      fieldErrors: { 'definition.endpoints': ['At least one endpoint'] },
+    });
+  });
+
+  it('refuses a promotion that would change nothing, whatever its mode', async () => {
+    const alice = await actorFor('alice@example.com');
+    const accounts = await apiNamed('dev', 'Customer Accounts');
+    for (const type of ['copy', 'dry_run'] as const) {
+      await expect(
+        requestPromotion(alice, { apiId: accounts.id, target: 'qa', revision: 1, type }),
+      ).rejects.toMatchObject({
+        code: 'no_changes',
+      });
+    }
+  });
+
+  it('refuses invalid options field by field', async () => {
+    const api = await createTestApi();
+    const error = await requestPromotion(await actorFor('alice@example.com'), {
+      apiId: api.id,
+      target: 'qa',
+      mode: 'now' as never,
+      include: ['everything'] as never,
+      properties: { 'bad key': 'x' },
+    }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'validation' });
+    expect(Object.keys(error.fieldErrors)).toEqual(
+      expect.arrayContaining(['mode', 'include.0', 'properties.bad key']),
+    );
+    expect(await promotionCount(api.id)).toBe(0);
+  });
+
+  it('an environment may accept promotions only from chosen sources', async () => {
+    const api = await createTestApi();
+    const alice = await actorFor('alice@example.com');
+    await getDb()
+      .update(environments)
+      .set({ allowedSourceIds: [await environmentId('demo')] })
+      .where(eq(environments.key, 'prod'));
+    try {
+      await expect(requestPromotion(alice, { apiId: api.id, target: 'prod' })).rejects.toMatchObject({
+        code: 'conflict',
+        message: "PROD does not accept promotions from this API's environment.",
+      });
+    } finally {
+      await getDb().update(environments).set({ allowedSourceIds: null }).where(eq(environments.key, 'prod'));
+    }
+  });
+});
