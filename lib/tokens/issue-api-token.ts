@@ -87,7 +87,12 @@ export async function issueApiToken(
             isNull(users.disabledAt),
           ),
         );
-      if (!user) throw new AppError('not_found', 'No active user with that email.');
+      if (!user) {
+        throw new AppError(
+          'not_found',
+          'email' in owner ? `No active user with the email ${owner.email}.` : 'User not found.',
+        );
+      }
 
       const token = generateToken();
       const [row] = await tx
