@@ -388,6 +388,13 @@ export const apiTokens = pgTable(
   (t) => [
     uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash),
     index('api_tokens_user_idx').on(t.userId, t.createdAt.desc()),
+    // A user tells their tokens apart by name; a revoked token frees its name for a successor.
+    uniqueIndex('api_tokens_user_name_key')
+      .on(t.userId, t.name)
+      .where(sql`${t.revokedAt} is null`),
+    check('api_tokens_name_length', sql`char_length(${t.name}) between 1 and 100`),
+    // Only a SHA-256 digest (hex) fits here, so a plaintext token can never be stored by mistake.
+    check('api_tokens_token_hash_sha256', sql`${t.tokenHash} ~ '^[0-9a-f]{64}$'`),
   ],
 );
 

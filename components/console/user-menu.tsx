@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 
 import { signOutAction } from '@/app/(console)/actions';
@@ -51,6 +52,13 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
             <p className="text-sm font-medium text-slate-900">{name}</p>
             <p className="truncate text-xs text-slate-500">{email}</p>
           </div>
+          <Link
+            href="/settings/tokens"
+            onClick={() => setIsOpen(false)}
+            className="block rounded px-3 py-2 text-sm text-slate-700 hover:bg-slate-100"
+          >
+            API tokens
+          </Link>
           <form action={signOutAction}>
             <button
               type="submit"

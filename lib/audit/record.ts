@@ -13,11 +13,15 @@ export type AuditActor = {
   context: RequestContext;
 };
 
+/**
+ * A token acts as its user (the id stays the user's, so "everything Alice did" finds it), and the
+ * name says which token it was, so a leaked token's acts can be told apart from its user's own.
+ */
 export function auditActorOf(actor: Actor): AuditActor {
   return {
     type: actor.authMethod === 'token' ? 'token' : 'user',
     id: actor.userId,
-    name: actor.name,
+    name: actor.token ? `${actor.name} (token "${actor.token.name}")` : actor.name,
     authMethod: actor.authMethod,
     context: actor.context,
   };

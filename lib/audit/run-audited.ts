@@ -2,7 +2,7 @@ import { getDb, type Tx } from '@/db';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 
-import { recordAudit, type AuditEventInput } from './record';
+import { recordAudit, type AuditActor, type AuditEventInput } from './record';
 
 /** A refusal that is itself recorded: thrown inside a write, audited after its rollback. */
 export class DeniedError extends AppError {
@@ -16,9 +16,10 @@ export class DeniedError extends AppError {
 
 /**
  * Runs one domain write in one transaction. A DeniedError rolls the write back and then records the
- * refusal in a transaction of its own, so the rollback does not take the record with it.
+ * refusal in a transaction of its own, so the rollback does not take the record with it. The actor is
+ * a signed-in one, or the system acting for a script.
  */
-export async function runAudited<T>(actor: Actor, work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function runAudited<T>(actor: Actor | AuditActor, work: (tx: Tx) => Promise<T>): Promise<T> {
   try {
     return await getDb().transaction(work);
   } catch (error) {

@@ -34,6 +34,8 @@ export type Actor = {
   /** API id → the API's environment and the roles held on it, directly or through a group. */
   apiRoles: ReadonlyMap<string, { environmentId: string; roles: ApiRole[] }>;
   context: RequestContext;
+  /** The API token the request authenticated with (authMethod 'token'), so audit events can name it. */
+  token?: { id: string; name: string };
 };
 
 export const noRequestContext: RequestContext = { ip: null, userAgent: null, requestId: null };
