@@ -10,7 +10,10 @@ export const errorCodes = {
   not_found: 404,
   validation: 400,
   conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   no_changes: 422,
+  unprocessable: 422,
   rate_limited: 429,
 } as const;
 

@@ -59,6 +59,13 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
           >
             API tokens
           </Link>
+          <Link
+            href="/api-docs"
+            onClick={() => setIsOpen(false)}
+            className="block rounded px-3 py-2 text-sm text-slate-700 hover:bg-slate-100"
+          >
+            REST API reference
+          </Link>
           <form action={signOutAction}>
             <button
               type="submit"

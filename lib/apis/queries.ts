@@ -2,7 +2,16 @@ import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-
 import { z } from 'zod';
 
 import { getDb } from '@/db';
-import { apiGroups, apiRevisions, apis, groupMembers, groups, roleBindings, users } from '@/db/schema';
+import {
+  apiGroups,
+  apiRevisions,
+  apis,
+  environments,
+  groupMembers,
+  groups,
+  roleBindings,
+  users,
+} from '@/db/schema';
 import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
 import { apiPermissionsFromEnvironmentRole, apiRolePermissions } from '@/lib/auth/permissions';
 import { getVisibleEnvironment, type EnvironmentSummary } from '@/lib/environments/queries';
@@ -193,4 +202,16 @@ export async function getRevision(api: ApiDetail, revision: number) {
     .where(and(eq(apiRevisions.apiId, api.id), eq(apiRevisions.revision, revision)));
   if (!row) throw notFound('Revision');
   return row;
+}
+
+/** An API by id alone (the REST API names APIs without their environment); not_found as getApi. */
+export async function getApiById(actor: Actor, apiId: string) {
+  if (!isUuid(apiId)) throw notFound('API');
+  const [row] = await getDb()
+    .select({ key: environments.key })
+    .from(apis)
+    .innerJoin(environments, eq(environments.id, apis.environmentId))
+    .where(eq(apis.id, apiId));
+  if (!row) throw notFound('API');
+  return getApi(actor, row.key, apiId);
 }

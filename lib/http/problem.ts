@@ -1,42 +1,55 @@
-import type { FieldErrors } from '@/lib/apis/definition';
-import { isAppError } from '@/lib/errors';
+import { errorCodes, isAppError, type ErrorCode } from '@/lib/errors';
 
-const titles: Record<number, string> = {
-  400: 'Invalid request',
-  401: 'Authentication required',
-  403: 'Forbidden',
-  404: 'Not found',
-  409: 'Conflict',
-  422: 'Unprocessable request',
-  429: 'Too many requests',
-  500: 'Internal error',
+export const problemTitles: Record<ErrorCode | 'internal', string> = {
+  validation: 'Invalid request',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  no_changes: 'No changes',
+  unprocessable: 'Unprocessable request',
+  rate_limited: 'Too many requests',
+  internal: 'Internal error',
 };
 
-/** An RFC 9457 problem+json response. */
+const codeOfStatus = Object.fromEntries(
+  Object.entries(errorCodes).map(([code, status]) => [status, code]),
+) as Record<number, ErrorCode>;
+
+/**
+ * An RFC 9457 problem+json response. `type` points at the problem's description in the API reference;
+ * `errors` names every invalid field of a 400.
+ */
 export function problem(
   status: number,
-  title: string = titles[status] ?? 'Error',
+  title?: string,
   detail?: string,
   headers: Record<string, string> = {},
-  extra: { errors?: FieldErrors } & Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+  code: ErrorCode | 'internal' = codeOfStatus[status] ?? 'internal',
 ): Response {
   return Response.json(
-    { type: 'about:blank', title, status, detail, ...extra },
-    { status, headers: { 'Content-Type': 'application/problem+json', ...headers } },
+    // Extension members first: they can never override the standard ones.
+    { ...extra, type: `/api-docs#problem-${code}`, title: title ?? problemTitles[code], status, detail },
+    {
+      status,
+      headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', ...headers },
+    },
   );
 }
 
-/** Domain errors keep their status and message; anything else is logged and hidden. */
+/** Domain errors keep their status, message and details; anything else is logged and hidden. */
 export function problemFrom(error: unknown): Response {
   if (isAppError(error)) {
-    return problem(
-      error.status,
-      titles[error.status],
-      error.message,
-      {},
-      error.fieldErrors ? { errors: error.fieldErrors } : {},
-    );
+    const extra: Record<string, unknown> = { ...error.details };
+    if (error.fieldErrors) extra.errors = error.fieldErrors;
+    const headers: Record<string, string> = {};
+    if (typeof error.details?.retryAfterSeconds === 'number')
+      headers['Retry-After'] = String(error.details.retryAfterSeconds);
+    return problem(error.status, undefined, error.message, headers, extra, error.code);
   }
   console.error('request failed', error);
-  return problem(500, titles[500], 'Something went wrong on our side.');
+  return problem(500, undefined, 'Something went wrong on our side.');
 }

@@ -77,7 +77,11 @@ async function alreadyDecided(tx: Tx, promotion: Promotion): Promise<AppError> {
     : [];
   const by = decider ? ` by ${decider.name}` : '';
   return new AppError('conflict', `This promotion was already ${promotion.status}${by}.`, {
-    details: { status: promotion.status, decidedBy: decider?.name ?? null, decidedAt: promotion.decidedAt },
+    details: {
+      promotionStatus: promotion.status,
+      decidedBy: decider?.name ?? null,
+      decidedAt: promotion.decidedAt,
+    },
   });
 }
 

@@ -6,7 +6,11 @@ import { getDb } from '@/db';
 import { apis, environments, installations, promotions, users } from '@/db/schema';
 import type { ApiDetail } from '@/lib/apis/queries';
 import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
-import { environmentPermissions } from '@/lib/auth/permissions';
+import {
+  apiPermissionsFromEnvironmentRole,
+  apiRolePermissions,
+  environmentPermissions,
+} from '@/lib/auth/permissions';
 import { getVisibleEnvironment } from '@/lib/environments/queries';
 import { notFound } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
@@ -29,6 +33,15 @@ const targetApiJoin = and(
 const promotionColumns = {
   id: promotions.id,
   apiId: promotions.apiId,
+  crossId: promotions.crossId,
+  mode: promotions.mode,
+  type: promotions.type,
+  included: promotions.included,
+  excluded: promotions.excluded,
+  properties: promotions.properties,
+  parameters: promotions.parameters,
+  description: promotions.description,
+  evaluations: promotions.evaluations,
   apiName: sql<string>`${promotions.snapshot} ->> 'name'`,
   apiVersion: sql<string>`${promotions.snapshot} ->> 'version'`,
   sourceRevision: promotions.sourceRevision,
@@ -49,6 +62,8 @@ const promotionColumns = {
   targetKey: target.key,
   targetApiId: targetApi.id,
   result: promotions.result,
+  decidedBy: promotions.decidedBy,
+  requestedByEmail: requester.email,
 };
 
 function selectPromotions() {
@@ -95,6 +110,92 @@ function tasksWhere(actor: Actor): SQL {
 }
 
 const taskCursor = z.object({ createdAt: z.string(), id: z.uuid() });
+
+function olderThan(cursor: string | null | undefined): SQL | undefined {
+  const after = decodeCursor(taskCursor, cursor);
+  if (!after) return undefined;
+  const createdAt = new Date(after.createdAt);
+  return or(
+    lt(promotions.createdAt, createdAt),
+    and(eq(promotions.createdAt, createdAt), lt(promotions.id, after.id)),
+  );
+}
+
+function pageOf<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
+        : null,
+  };
+}
+
+/**
+ * The promotions an actor may see, as a where clause (the same rule as canSeePromotion): their own
+ * requests, those of APIs they may read, and those into environments where they may decide.
+ */
+function visiblePromotionsWhere(actor: Actor): SQL | undefined {
+  if (actor.isOrgAdmin) return undefined;
+  const readableEnvironments = [...actor.environmentRoles.keys()].filter((environmentId) =>
+    apiPermissionsFromEnvironmentRole(actor.environmentRoles.get(environmentId)!).includes('DEFINITION:READ'),
+  );
+  const readableApis = [...actor.apiRoles.entries()]
+    .filter(([, entry]) => entry.roles.some((role) => apiRolePermissions(role).includes('DEFINITION:READ')))
+    .map(([apiId]) => apiId);
+  const deciding = [
+    ...new Set([
+      ...(environmentsWhere(actor, 'API:CREATE') ?? []),
+      ...(environmentsWhere(actor, 'API:UPDATE') ?? []),
+    ]),
+  ];
+  return or(
+    eq(promotions.requestedBy, actor.userId),
+    readableEnvironments.length ? inArray(promotions.sourceEnvironmentId, readableEnvironments) : undefined,
+    readableApis.length ? inArray(promotions.apiId, readableApis) : undefined,
+    deciding.length ? inArray(promotions.targetEnvironmentId, deciding) : undefined,
+  );
+}
+
+export const promotionFilters = z.object({
+  status: z.enum(['pending', 'applying', 'accepted', 'rejected', 'cancelled', 'failed']).optional(),
+  source: z.string().optional(),
+  target: z.string().optional(),
+  apiId: z.uuid().optional(),
+  requestedBy: z.uuid().optional(),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(defaultPageSize),
+});
+
+/**
+ * Promotions the actor may see, newest first, keyset-paginated. `status=pending` is the actor's inbox:
+ * only what they may decide, as in Tasks.
+ */
+export async function listPromotions(
+  actor: Actor,
+  filters: z.output<typeof promotionFilters>,
+): Promise<Page<Task>> {
+  const rows = await selectPromotions()
+    .where(
+      and(
+        filters.status === 'pending' ? tasksWhere(actor) : visiblePromotionsWhere(actor),
+        filters.status ? eq(promotions.status, filters.status) : undefined,
+        filters.source ? eq(source.key, filters.source) : undefined,
+        filters.target ? eq(target.key, filters.target) : undefined,
+        filters.apiId ? eq(promotions.apiId, filters.apiId) : undefined,
+        filters.requestedBy ? eq(promotions.requestedBy, filters.requestedBy) : undefined,
+        olderThan(filters.cursor),
+      ),
+    )
+    .orderBy(desc(promotions.createdAt), desc(promotions.id))
+    .limit(filters.limit + 1);
+  return pageOf(
+    rows.map((row) => ({ ...row, action: promotionAction(Boolean(row.targetApiId)) })),
+    filters.limit,
+  );
+}
 
 export type Task = PromotionListItem & { action: 'create' | 'update' };
 

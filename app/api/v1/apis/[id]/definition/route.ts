@@ -1,0 +1,18 @@
+import { getApiById, getRevision } from '@/lib/apis/queries';
+import { updateApiDefinition } from '@/lib/apis/update-api-definition';
+import { apiRoute, json, parseInput } from '@/lib/http/api-route';
+import { definitionUpdateBody, toRevision } from '@/lib/http/resources';
+
+/** Saves a new definition as the API's next revision and returns that revision. */
+export const PUT = apiRoute<{ id: string }>(async ({ actor, params, body }) => {
+  const input = parseInput(definitionUpdateBody, body);
+  const api = await getApiById(actor, params.id);
+  const saved = await updateApiDefinition(actor, {
+    apiId: api.id,
+    baseRevision: input.baseRevision ?? api.currentRevision,
+    definition: input.definition,
+    message: input.message,
+  });
+  const revision = await getRevision(api, saved.revision);
+  return json({ ...toRevision(revision), apiId: api.id, definition: revision.definition });
+});

@@ -1,0 +1,13 @@
+import { listApis } from '@/lib/apis/queries';
+import { apiRoute, json } from '@/lib/http/api-route';
+import { toApiSummary } from '@/lib/http/resources';
+
+export const GET = apiRoute<{ env: string }>(async ({ actor, request, params }) => {
+  const cursor = new URL(request.url).searchParams.get('cursor');
+  const page = await listApis(actor, params.env, { cursor });
+  return json({
+    environment: { key: page.environment.key, name: page.environment.name },
+    items: page.items.map(toApiSummary),
+    nextCursor: page.nextCursor,
+  });
+});

@@ -1,0 +1,96 @@
+import type { z } from 'zod';
+
+import { toFieldErrors } from '@/lib/apis/definition';
+import type { Actor } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors';
+
+import { authenticateRequest } from './authenticate-request';
+import { withIdempotency } from './idempotency';
+import { problem, problemFrom } from './problem';
+import { takeRateLimit } from './rate-limit';
+
+export const maxBodyBytes = 64 * 1024;
+
+type Handler<Params> = (call: {
+  actor: Actor;
+  request: Request;
+  params: Params;
+  body: unknown;
+}) => Promise<Response>;
+
+/**
+ * One REST v1 endpoint: authenticates (401 without valid credentials), counts the request against the
+ * token's rate (429), reads a JSON body when the method has one (413 over 64 KiB, 415 when not JSON,
+ * 400 when malformed), honours Idempotency-Key on POST, runs the handler, and turns every refusal into
+ * RFC 9457 problem+json. Authorization happens in the domain functions it calls.
+ */
+export function apiRoute<Params = Record<string, never>>(handler: Handler<Params>) {
+  return async (request: Request, context: { params: Promise<Params> }): Promise<Response> => {
+    try {
+      const actor = await authenticateRequest(request);
+      if (!actor) {
+        return problem(401, undefined, 'Send an API token: Authorization: Bearer <token>.', {
+          'WWW-Authenticate': 'Bearer',
+        });
+      }
+      if (actor.token) await takeRateLimit(`token:${actor.token.id}`);
+      const params = await context.params;
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        return await handler({ actor, request, params, body: undefined });
+      }
+      const text = await readLimited(request);
+      const body = parseJson(request, text);
+      const run = () => handler({ actor, request, params, body });
+      return await (request.method === 'POST' ? withIdempotency(actor, request, text, run) : run());
+    } catch (error) {
+      return problemFrom(error);
+    }
+  };
+}
+
+function parseJson(request: Request, text: string): unknown {
+  if (!text.trim()) return {};
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    throw new AppError('unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('validation', 'The body is not valid JSON.');
+  }
+}
+
+/** Reads at most maxBodyBytes, whatever Content-Length claimed (it may be absent or wrong). */
+async function readLimited(request: Request): Promise<string> {
+  if (Number(request.headers.get('content-length') ?? 0) > maxBodyBytes) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBodyBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+const tooLarge = () => new AppError('payload_too_large', `The body is over ${maxBodyBytes / 1024} KiB.`);
+
+/** Parses input with a zod schema; every invalid field is named in the 400. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw new AppError('validation', 'The request is invalid.', { fieldErrors: toFieldErrors(parsed.error) });
+  return parsed.data;
+}
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(data, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
+}

@@ -1,0 +1,260 @@
+import { z } from 'zod';
+
+import { acceptPromotionInput } from '@/lib/promotions/accept-promotion';
+import { promotionFilters } from '@/lib/promotions/queries';
+import { rejectPromotionInput } from '@/lib/promotions/reject-promotion';
+
+import * as resources from './resources';
+
+/**
+ * The OpenAPI 3.1 document of /api/v1, generated from the zod schemas that validate requests and shape
+ * responses, so the document cannot drift from the code. Contract tests validate live responses
+ * against it.
+ */
+
+const schemas = {
+  Environments: resources.environmentsResponse,
+  ApiList: resources.apiListResponse,
+  Api: resources.apiResource,
+  RevisionList: resources.revisionListResponse,
+  Revision: resources.revisionWithDefinitionResource,
+  Promotion: resources.promotionResource,
+  PromotionList: resources.promotionListResponse,
+  DryRun: resources.dryRunResource,
+  Problem: resources.problemResource,
+  DefinitionUpdate: resources.definitionUpdateBody,
+  PromotionRequest: resources.promotionBody,
+  AcceptPromotion: acceptPromotionInput,
+  RejectPromotion: rejectPromotionInput,
+} satisfies Record<string, z.ZodType>;
+
+type SchemaName = keyof typeof schemas;
+const requestSchemas = new Set<SchemaName>([
+  'DefinitionUpdate',
+  'PromotionRequest',
+  'AcceptPromotion',
+  'RejectPromotion',
+]);
+
+const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+
+const problemStatuses: Record<number, string> = {
+  400: 'Invalid request: every invalid field is named in `errors`',
+  401: 'No or invalid API token',
+  403: 'Authenticated, but not allowed to do this on something the caller can see',
+  404: 'Unknown, or outside the caller’s reach',
+  409: 'A pending promotion of this API to that target exists (the body names it), or the promotion is already decided',
+  413: 'Body over 64 KiB',
+  415: 'Body is not JSON',
+  422: 'No changes found between source and destination',
+  429: 'Too many requests (see Retry-After)',
+};
+
+function responses(
+  success: Record<number, { description: string; schema?: SchemaName; headers?: object }>,
+  problems: number[],
+) {
+  const out: Record<string, unknown> = {};
+  for (const [status, { description, schema, headers }] of Object.entries(success)) {
+    out[status] = {
+      description,
+      ...(headers ? { headers } : {}),
+      ...(schema ? { content: { 'application/json': { schema: ref(schema) } } } : {}),
+    };
+  }
+  for (const status of [401, ...problems]) {
+    out[status] = {
+      description: problemStatuses[status],
+      content: { 'application/problem+json': { schema: ref('Problem') } },
+    };
+  }
+  return out;
+}
+
+const body = (schema: SchemaName, required = true) => ({
+  required,
+  content: { 'application/json': { schema: ref(schema) } },
+});
+const pathParam = (name: string, description: string, schema: object = { type: 'string' }) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema,
+});
+const queryParam = (name: string, description: string, schema: object = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+const location = { Location: { description: 'The promotion', schema: { type: 'string' } } };
+const promotionId = pathParam('id', 'Promotion id', { type: 'string', format: 'uuid' });
+const apiId = pathParam('id', 'API id', { type: 'string', format: 'uuid' });
+
+const filterSchema = z.toJSONSchema(promotionFilters, { io: 'input', unrepresentable: 'any' }) as {
+  properties: Record<string, object>;
+};
+
+const paths = {
+  '/environments': {
+    get: {
+      operationId: 'listEnvironments',
+      summary: 'Installations and environments the caller may see',
+      responses: responses({ 200: { description: 'OK', schema: 'Environments' } }, []),
+    },
+  },
+  '/environments/{env}/apis': {
+    get: {
+      operationId: 'listApis',
+      summary: 'APIs of an environment, by name (keyset cursor)',
+      parameters: [
+        pathParam('env', 'Environment key, e.g. dev'),
+        queryParam('cursor', 'From the previous page'),
+      ],
+      responses: responses({ 200: { description: 'OK', schema: 'ApiList' } }, [404]),
+    },
+  },
+  '/apis/{id}': {
+    get: {
+      operationId: 'getApi',
+      summary: 'One API with its current definition',
+      parameters: [apiId],
+      responses: responses({ 200: { description: 'OK', schema: 'Api' } }, [404]),
+    },
+  },
+  '/apis/{id}/revisions': {
+    get: {
+      operationId: 'listRevisions',
+      summary: 'Revisions of an API, newest first',
+      parameters: [apiId, queryParam('cursor', 'Continue below this revision number')],
+      responses: responses({ 200: { description: 'OK', schema: 'RevisionList' } }, [404]),
+    },
+  },
+  '/apis/{id}/definition': {
+    put: {
+      operationId: 'updateDefinition',
+      summary: 'Save a new definition: makes the next revision and returns it',
+      parameters: [apiId],
+      requestBody: body('DefinitionUpdate'),
+      responses: responses(
+        { 200: { description: 'The new revision', schema: 'Revision' } },
+        [400, 403, 404, 409, 413, 415, 422],
+      ),
+    },
+  },
+  '/apis/{id}/promotions': {
+    post: {
+      operationId: 'promoteApi',
+      summary:
+        'Request a promotion (mode=request), apply one now (mode=direct), or preview one (type=dry_run)',
+      parameters: [apiId],
+      requestBody: body('PromotionRequest'),
+      responses: responses(
+        {
+          200: { description: 'Dry run: what would happen; nothing was written', schema: 'DryRun' },
+          201: { description: 'Requested, or applied (direct)', schema: 'Promotion', headers: location },
+        },
+        [400, 403, 404, 409, 413, 415, 422],
+      ),
+    },
+  },
+  '/apis/{id}/revisions/{revision}/promote': {
+    post: {
+      operationId: 'promoteRevision',
+      summary: 'The Drone form: every query parameter but target becomes a promotion parameter',
+      parameters: [
+        apiId,
+        pathParam('revision', 'Revision number', { type: 'integer', minimum: 1 }),
+        { ...queryParam('target', 'Target environment key'), required: true },
+      ],
+      responses: responses(
+        { 201: { description: 'Requested', schema: 'Promotion', headers: location } },
+        [400, 403, 404, 409, 422],
+      ),
+    },
+  },
+  '/promotions': {
+    get: {
+      operationId: 'listPromotions',
+      summary: 'Promotions the caller may see, newest first; status=pending is the caller’s inbox',
+      parameters: Object.entries(filterSchema.properties).map(([name, schema]) =>
+        queryParam(name, name, schema),
+      ),
+      responses: responses({ 200: { description: 'OK', schema: 'PromotionList' } }, [400]),
+    },
+  },
+  '/promotions/{id}': {
+    get: {
+      operationId: 'getPromotion',
+      summary: 'One promotion',
+      parameters: [promotionId],
+      responses: responses({ 200: { description: 'OK', schema: 'Promotion' } }, [404]),
+    },
+  },
+  '/promotions/{id}/accept': {
+    post: {
+      operationId: 'acceptPromotion',
+      summary: 'Accept and apply a pending promotion',
+      parameters: [promotionId],
+      requestBody: body('AcceptPromotion', false),
+      responses: responses(
+        { 200: { description: 'Accepted and applied', schema: 'Promotion' } },
+        [400, 403, 404, 409, 413, 415],
+      ),
+    },
+  },
+  '/promotions/{id}/reject': {
+    post: {
+      operationId: 'rejectPromotion',
+      summary: 'Reject a pending promotion',
+      parameters: [promotionId],
+      requestBody: body('RejectPromotion', false),
+      responses: responses(
+        { 200: { description: 'Rejected', schema: 'Promotion' } },
+        [400, 403, 404, 409, 413, 415],
+      ),
+    },
+  },
+  '/promotions/{id}/cancel': {
+    post: {
+      operationId: 'cancelPromotion',
+      summary: 'Withdraw your own pending request',
+      parameters: [promotionId],
+      responses: responses({ 200: { description: 'Cancelled', schema: 'Promotion' } }, [403, 404, 409]),
+    },
+  },
+};
+
+let cached: object | undefined;
+
+export function openApiDocument(): object {
+  cached ??= {
+    openapi: '3.1.0',
+    info: {
+      title: 'Stageway REST API',
+      version: '1',
+      description:
+        'Promote API definitions between environments. Authenticate with `Authorization: Bearer <token>` (a bare token is accepted too). Errors are RFC 9457 application/problem+json.',
+    },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearerToken: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token (stw_…)' },
+      },
+      schemas: Object.fromEntries(
+        Object.entries(schemas).map(([name, schema]) => [
+          name,
+          z.toJSONSchema(schema, {
+            io: requestSchemas.has(name as SchemaName) ? 'input' : 'output',
+            unrepresentable: 'any',
+          }),
+        ]),
+      ),
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,254 @@
+import { z } from 'zod';
+
+import { apiDefinitionSchema } from '@/lib/apis/definition';
+import type { ApiDetail, ApiListItem, RevisionListItem } from '@/lib/apis/queries';
+import type { EnvironmentSummary } from '@/lib/environments/queries';
+import { promotionInput } from '@/lib/promotions/prepare-promotion';
+import type { PromotionPreview } from '@/lib/promotions/request-promotion';
+import type { Task } from '@/lib/promotions/queries';
+
+/**
+ * What the REST API answers, as zod schemas (the OpenAPI document is generated from them, and the
+ * contract tests validate responses against that document) and the mappers that build them.
+ */
+
+// Request bodies ------------------------------------------------------------------------------
+
+export const definitionUpdateBody = z.object({
+  definition: z.record(z.string(), z.unknown()),
+  /** Refuse (409) if the API has moved past this revision; omitted: save over the current one. */
+  baseRevision: z.int().min(1).optional(),
+  message: z.string().max(500).optional(),
+});
+
+export const promotionBody = promotionInput.omit({ apiId: true });
+
+// Responses -------------------------------------------------------------------------------------
+
+const timestamp = z.iso.datetime({ offset: true });
+const environmentRef = z.object({ key: z.string(), name: z.string() });
+const userRef = z.object({ id: z.uuid(), name: z.string() });
+const gateEvaluation = z.object({
+  decision: z.enum(['pass', 'warn', 'fail']),
+  policies: z.array(
+    z.object({
+      name: z.string(),
+      decision: z.enum(['pass', 'warn', 'fail']),
+      message: z.string().optional(),
+    }),
+  ),
+});
+
+export const environmentResource = z.object({
+  key: z.string(),
+  name: z.string(),
+  position: z.int(),
+});
+export const installationResource = z.object({
+  key: z.string(),
+  name: z.string(),
+  environments: z.array(environmentResource),
+});
+export const environmentsResponse = z.object({ installations: z.array(installationResource) });
+
+export const apiSummaryResource = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  version: z.string(),
+  contextPath: z.string(),
+  lifecycleState: z.string(),
+  currentRevision: z.int(),
+  updatedAt: timestamp,
+});
+export const apiListResponse = z.object({
+  environment: environmentRef,
+  items: z.array(apiSummaryResource),
+  nextCursor: z.string().nullable(),
+});
+
+export const apiResource = apiSummaryResource.extend({
+  crossId: z.uuid(),
+  environment: environmentRef,
+  definition: apiDefinitionSchema,
+  createdAt: timestamp,
+});
+
+export const revisionResource = z.object({
+  revision: z.int(),
+  message: z.string().nullable(),
+  createdAt: timestamp,
+  createdBy: z.string().nullable(),
+});
+export const revisionListResponse = z.object({
+  items: z.array(revisionResource),
+  nextCursor: z.string().nullable(),
+});
+export const revisionWithDefinitionResource = revisionResource.extend({
+  apiId: z.uuid(),
+  definition: apiDefinitionSchema,
+});
+
+export const promotionResource = z.object({
+  id: z.uuid(),
+  apiId: z.uuid(),
+  crossId: z.uuid(),
+  apiName: z.string(),
+  revision: z.int(),
+  source: environmentRef,
+  target: environmentRef,
+  mode: z.enum(['request', 'direct']),
+  type: z.enum(['copy', 'move']),
+  status: z.enum(['pending', 'applying', 'accepted', 'rejected', 'cancelled', 'failed']),
+  action: z.enum(['create', 'update']),
+  title: z.string().nullable(),
+  message: z.string().nullable(),
+  description: z.string().nullable(),
+  parameters: z.record(z.string(), z.string()),
+  properties: z.record(z.string(), z.string()),
+  included: z.array(z.string()),
+  excluded: z.array(z.string()),
+  requestedBy: userRef,
+  createdAt: timestamp,
+  decidedBy: userRef.nullable(),
+  decidedAt: timestamp.nullable(),
+  reason: z.string().nullable(),
+  evaluations: z.object({ exitGate: gateEvaluation, entryGate: gateEvaluation }),
+  result: z.object({ apiId: z.uuid(), revision: z.int(), action: z.enum(['created', 'updated']) }).nullable(),
+});
+export const promotionListResponse = z.object({
+  items: z.array(promotionResource),
+  nextCursor: z.string().nullable(),
+});
+
+export const dryRunResource = z.object({
+  dryRun: z.literal(true),
+  apiId: z.uuid(),
+  revision: z.int(),
+  target: z.string(),
+  action: z.enum(['create', 'update']),
+  targetApiId: z.uuid().nullable(),
+  targetRevision: z.int().nullable(),
+  changes: z.array(z.string()),
+  included: z.array(z.string()),
+  excluded: z.array(z.string()),
+  definition: apiDefinitionSchema,
+  evaluations: z.object({ exitGate: gateEvaluation, entryGate: gateEvaluation }),
+});
+
+/** RFC 9457; extension members name what the problem is about (and more may be added). */
+export const problemResource = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string().optional(),
+    /** 400: each invalid field (dotted path) with its messages. */
+    errors: z.record(z.string(), z.array(z.string())).optional(),
+    /** 409 on a duplicate request: the pending promotion that blocks it. */
+    existingPromotionId: z.uuid().nullable().optional(),
+    /** 429: seconds until the window resets (also in Retry-After). */
+    retryAfterSeconds: z.int().optional(),
+  })
+  .loose();
+
+const iso = (date: Date) => date.toISOString();
+
+export function toEnvironments(environments: EnvironmentSummary[]): z.input<typeof environmentsResponse> {
+  const installations = new Map<string, z.input<typeof installationResource>>();
+  for (const environment of environments) {
+    const entry = installations.get(environment.installation.key) ?? {
+      key: environment.installation.key,
+      name: environment.installation.name,
+      environments: [],
+    };
+    entry.environments.push({ key: environment.key, name: environment.name, position: environment.position });
+    installations.set(environment.installation.key, entry);
+  }
+  return { installations: [...installations.values()] };
+}
+
+export function toApiSummary(api: ApiListItem): z.input<typeof apiSummaryResource> {
+  return {
+    id: api.id,
+    name: api.name,
+    version: api.version,
+    contextPath: api.contextPath,
+    lifecycleState: api.lifecycleState,
+    currentRevision: api.currentRevision,
+    updatedAt: iso(api.updatedAt),
+  };
+}
+
+export function toApi(api: ApiDetail): z.input<typeof apiResource> {
+  return {
+    id: api.id,
+    crossId: api.crossId,
+    name: api.definition.name,
+    version: api.definition.version,
+    contextPath: api.definition.contextPath,
+    lifecycleState: api.lifecycleState,
+    currentRevision: api.currentRevision,
+    environment: { key: api.environment.key, name: api.environment.name },
+    definition: api.definition,
+    createdAt: iso(api.createdAt),
+    updatedAt: iso(api.updatedAt),
+  };
+}
+
+export function toRevision(revision: RevisionListItem): z.input<typeof revisionResource> {
+  return {
+    revision: revision.revision,
+    message: revision.message,
+    createdAt: iso(revision.createdAt),
+    createdBy: revision.createdByName,
+  };
+}
+
+const passing = (): z.input<typeof gateEvaluation> => ({ decision: 'pass', policies: [] });
+
+export function toPromotion(row: Task): z.input<typeof promotionResource> {
+  return {
+    id: row.id,
+    apiId: row.apiId,
+    crossId: row.crossId,
+    apiName: row.apiName,
+    revision: row.sourceRevision,
+    source: { key: row.sourceKey, name: row.sourceName },
+    target: { key: row.targetKey, name: row.targetName },
+    mode: row.mode,
+    type: row.type,
+    status: row.status,
+    action: row.action,
+    title: row.title,
+    message: row.message,
+    description: row.description,
+    parameters: row.parameters,
+    properties: row.properties,
+    included: row.included,
+    excluded: row.excluded,
+    requestedBy: { id: row.requestedBy, name: row.requestedByName },
+    createdAt: iso(row.createdAt),
+    decidedBy: row.decidedBy && row.decidedByName ? { id: row.decidedBy, name: row.decidedByName } : null,
+    decidedAt: row.decidedAt ? iso(row.decidedAt) : null,
+    reason: row.reason,
+    evaluations: row.evaluations ?? { exitGate: passing(), entryGate: passing() },
+    result: row.result,
+  };
+}
+
+export function toDryRun(apiId: string, preview: PromotionPreview): z.input<typeof dryRunResource> {
+  return {
+    dryRun: true,
+    apiId,
+    revision: preview.revision,
+    target: preview.targetEnvironmentKey,
+    action: preview.action,
+    targetApiId: preview.targetApiId,
+    targetRevision: preview.targetRevision,
+    changes: preview.changes,
+    included: preview.included,
+    excluded: preview.excluded,
+    definition: preview.definition,
+    evaluations: { exitGate: passing(), entryGate: passing() },
+  };
+}
