@@ -27,6 +27,8 @@ const schema = z.object({
   /** Failed sign-ins from one client address before it is refused, and for how long. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** `off`: this instance enqueues jobs but does not run them (another instance, or a later start, will). */
+  STAGEWAY_WORKERS: z.enum(['on', 'off']).default('on'),
   /** REST requests one API token may make per minute before it gets 429. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });

@@ -2,7 +2,8 @@ import { databaseDriver, getDb } from '@/db';
 import { migrateDatabase } from '@/db/migrate';
 import { isEmpty, seedDemoData } from '@/db/seed';
 import { authSecret } from '@/lib/auth/secret';
-import { isEmbeddedDatabase } from '@/lib/env';
+import { env, isEmbeddedDatabase } from '@/lib/env';
+import { startPromotionWorker } from '@/lib/promotions/apply-queued-promotion';
 
 export async function startServer(): Promise<void> {
   try {
@@ -14,7 +15,8 @@ export async function startServer(): Promise<void> {
         `Stageway: first start, demo data created (${createdApis} APIs). Sign in as admin@example.com / stageway-demo.`,
       );
     }
-    console.info(`Stageway: database ready (${databaseDriver()}).`);
+    if (env.STAGEWAY_WORKERS === 'on') await startPromotionWorker();
+    console.info(`Stageway: database ready (${databaseDriver()}), jobs ${env.STAGEWAY_WORKERS}.`);
   } catch (error) {
     console.error(`\nStageway cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -39,7 +39,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const { closeDb } = await import('@/db');
+  const [{ closeDb }, { stopQueue }] = await Promise.all([import('@/db'), import('@/lib/jobs/queue')]);
+  await stopQueue();
   await closeDb();
   if (mode === 'postgres') {
     const admin = postgres(inject('postgresServerUrl'), { max: 1, onnotice: () => {} });

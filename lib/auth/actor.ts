@@ -18,7 +18,8 @@ import {
 /** Where a request came from: recorded with every audit event it causes. */
 export type RequestContext = { ip: string | null; userAgent: string | null; requestId: string | null };
 
-export type AuthMethod = 'password' | 'oidc' | 'token';
+/** `job`: a background job acting on behalf of the user who decided (e.g. a queued promotion apply). */
+export type AuthMethod = 'password' | 'oidc' | 'token' | 'job';
 
 /**
  * Who is acting, with the roles they hold right now. Built from the database on every request (never

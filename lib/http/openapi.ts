@@ -149,12 +149,20 @@ const paths = {
       operationId: 'promoteApi',
       summary:
         'Request a promotion (mode=request), apply one now (mode=direct), or preview one (type=dry_run)',
-      parameters: [apiId],
+      parameters: [
+        apiId,
+        queryParam('async', 'true: with mode=direct, apply in a job and answer 202', { type: 'boolean' }),
+      ],
       requestBody: body('PromotionRequest'),
       responses: responses(
         {
           200: { description: 'Dry run: what would happen; nothing was written', schema: 'DryRun' },
           201: { description: 'Requested, or applied (direct)', schema: 'Promotion', headers: location },
+          202: {
+            description: 'Direct and async: applying; GET the Location for the outcome',
+            schema: 'Promotion',
+            headers: location,
+          },
         },
         [400, 403, 404, 409, 413, 415, 422],
       ),
@@ -197,10 +205,20 @@ const paths = {
     post: {
       operationId: 'acceptPromotion',
       summary: 'Accept and apply a pending promotion',
-      parameters: [promotionId],
+      parameters: [
+        promotionId,
+        queryParam('async', 'true: apply in a job and answer 202', { type: 'boolean' }),
+      ],
       requestBody: body('AcceptPromotion', false),
       responses: responses(
-        { 200: { description: 'Accepted and applied', schema: 'Promotion' } },
+        {
+          200: { description: 'Accepted and applied', schema: 'Promotion' },
+          202: {
+            description: 'Accepted; applying in a job (GET the Location for the outcome)',
+            schema: 'Promotion',
+            headers: location,
+          },
+        },
         [400, 403, 404, 409, 413, 415],
       ),
     },

@@ -76,7 +76,11 @@ async function alreadyDecided(tx: Tx, promotion: Promotion): Promise<AppError> {
     ? await tx.select({ name: users.name }).from(users).where(eq(users.id, promotion.decidedBy))
     : [];
   const by = decider ? ` by ${decider.name}` : '';
-  return new AppError('conflict', `This promotion was already ${promotion.status}${by}.`, {
+  const message =
+    promotion.status === 'applying'
+      ? `This promotion was already accepted${by} and is being applied.`
+      : `This promotion was already ${promotion.status}${by}.`;
+  return new AppError('conflict', message, {
     details: {
       promotionStatus: promotion.status,
       decidedBy: decider?.name ?? null,
@@ -87,14 +91,15 @@ async function alreadyDecided(tx: Tx, promotion: Promotion): Promise<AppError> {
 
 /**
  * Records the decision: a conditional update (only away from pending, so a decision can never be
- * overwritten), the requester's notification and the audit event.
+ * overwritten), the requester's notification and the audit event. `applying` is an acceptance whose
+ * apply runs as a job: audited now as the decision, notified when the job finishes.
  */
 export async function finishDecision(
   tx: Tx,
   actor: Actor,
   context: DecisionContext,
   decision: {
-    status: 'accepted' | 'rejected' | 'cancelled';
+    status: 'accepted' | 'rejected' | 'cancelled' | 'applying';
     reason?: string | null;
     targetApiId?: string;
     result?: Promotion['result'];
@@ -106,7 +111,7 @@ export async function finishDecision(
     .set({
       status: decision.status,
       decidedBy: actor.userId,
-      decidedAt: new Date(),
+      decidedAt: decision.status === 'applying' ? null : new Date(),
       reason: decision.reason || null,
       targetApiId: decision.targetApiId ?? null,
       result: decision.result ?? null,
@@ -115,7 +120,10 @@ export async function finishDecision(
     .returning();
   if (!decided) throw await alreadyDecided(tx, promotion);
 
-  if (decision.status !== 'cancelled' && promotion.requestedBy !== actor.userId) {
+  if (
+    (decision.status === 'accepted' || decision.status === 'rejected') &&
+    promotion.requestedBy !== actor.userId
+  ) {
     const name = promotion.snapshot.name;
     await tx.insert(notifications).values({
       userId: promotion.requestedBy,
@@ -127,7 +135,7 @@ export async function finishDecision(
   }
 
   await recordAudit(tx, actor, {
-    action: `promotion.${decision.status}`,
+    action: decision.status === 'applying' ? 'promotion.accepted' : `promotion.${decision.status}`,
     environmentIds: [promotion.sourceEnvironmentId, promotion.targetEnvironmentId],
     target: { type: 'promotion', id: promotion.id },
     reason: decision.reason || undefined,

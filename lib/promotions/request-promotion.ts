@@ -7,15 +7,17 @@ import { recordAudit } from '@/lib/audit/record';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError, uniqueViolation } from '@/lib/errors';
+import { getQueue } from '@/lib/jobs/queue';
 
 import { applyPromotion, type AppliedPromotion } from './apply-promotion';
+import { queuePromotionApply } from './apply-queued-promotion';
 import { changedParts } from './compose-definition';
 import { finishDecision } from './decision';
 import { parsePromotionInput, preparePromotion, type PromotionInput } from './prepare-promotion';
 import { mayDecideInTarget, type PromotionAction } from './rules';
 
 export type PromotionWritten =
-  | { kind: 'requested'; id: string; targetEnvironmentKey: string; action: PromotionAction }
+  | { kind: 'requested' | 'applying'; id: string; targetEnvironmentKey: string; action: PromotionAction }
   | {
       kind: 'applied';
       id: string;
@@ -61,20 +63,41 @@ export async function openPromotionOf(db: Queryable, crossId: string, targetEnvi
  * - `mode: 'direct'`: where the target allows direct promotion and the caller may accept there, also
  *   applies it and records the acceptance, in the same transaction.
  * - `type: 'dry_run'`: checks everything and answers what would happen; writes nothing.
+ * - `async` (direct only): the apply runs as a job enqueued in the same transaction; the promotion is
+ *   `applying` until it finishes.
  * A second open promotion of the API to the same target is refused by a partial unique index, so the
  * rule holds across app instances. Everything it writes is audited in the same transaction.
  */
 export async function requestPromotion(
   actor: Actor,
   rawInput: PromotionInput & { type: 'dry_run' },
+  options?: { async?: boolean },
 ): Promise<PromotionPreview>;
 export async function requestPromotion(
   actor: Actor,
   rawInput: PromotionInput & { type?: 'copy' | 'move' },
+  options?: { async?: boolean },
 ): Promise<PromotionWritten>;
-export async function requestPromotion(actor: Actor, rawInput: PromotionInput): Promise<PromotionOutcome>;
-export async function requestPromotion(actor: Actor, rawInput: PromotionInput): Promise<PromotionOutcome> {
+export async function requestPromotion(
+  actor: Actor,
+  rawInput: PromotionInput,
+  options?: { async?: boolean },
+): Promise<PromotionOutcome>;
+export async function requestPromotion(
+  actor: Actor,
+  rawInput: PromotionInput,
+  options: { async?: boolean } = {},
+): Promise<PromotionOutcome> {
   const input = parsePromotionInput(rawInput);
+  if (options.async && input.mode !== 'direct') {
+    throw new AppError('validation', 'The request is invalid.', {
+      fieldErrors: {
+        async: ['Only a direct promotion applies now; a requested one is applied when it is accepted'],
+      },
+    });
+  }
+  // Started outside the transaction: on PGlite, starting it inside would wait on the transaction itself.
+  if (options.async) await getQueue();
   let blocked: { crossId: string; targetEnvironmentId: string; targetName: string } | undefined;
   try {
     return await runAudited(actor, async (tx) => {
@@ -163,6 +186,11 @@ export async function requestPromotion(actor: Actor, rawInput: PromotionInput): 
         return { kind: 'requested', id: promotion!.id, targetEnvironmentKey: target.key, action };
       }
       const context = { promotion: promotion!, target, targetApi: prepared.targetApi, action };
+      if (options.async) {
+        await finishDecision(tx, actor, context, { status: 'applying' });
+        await queuePromotionApply(tx, promotion!.id);
+        return { kind: 'applying', id: promotion!.id, targetEnvironmentKey: target.key, action };
+      }
       const result = await applyPromotion(tx, actor, context);
       await finishDecision(tx, actor, context, { status: 'accepted', targetApiId: result.apiId, result });
       return { kind: 'applied', id: promotion!.id, targetEnvironmentKey: target.key, action, result };

@@ -1,0 +1,63 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+import { PgBoss } from 'pg-boss';
+
+import { getDb, type Tx } from '@/db';
+import { sqlExecutor, type SqlExecutor } from '@/db/raw-sql';
+import { env } from '@/lib/env';
+
+/**
+ * Background jobs on pg-boss, in the application's own PostgreSQL: with DATABASE_URL, pg-boss keeps
+ * its own connection pool; on the embedded database it runs over the same PGlite instance. Jobs are
+ * enqueued inside the transaction that creates them, so a job exists exactly when its cause does,
+ * and a queued job survives a restart.
+ */
+
+export const queues = { applyPromotion: 'promotion-apply' } as const;
+
+const globalForBoss = globalThis as unknown as { stagewayBoss?: Promise<PgBoss> };
+
+// PGlite is one connection: while a transaction holds it, pg-boss's own queries during an enqueue
+// (it reads its queue settings) would wait for that very transaction. They run inside it instead.
+const enqueueingIn = new AsyncLocalStorage<SqlExecutor>();
+
+function embeddedExecutor(): SqlExecutor {
+  const outside = sqlExecutor(getDb());
+  return { executeSql: (text, values) => (enqueueingIn.getStore() ?? outside).executeSql(text, values) };
+}
+
+async function startBoss(): Promise<PgBoss> {
+  const boss = env.DATABASE_URL
+    ? new PgBoss({ connectionString: env.DATABASE_URL, schema: 'pgboss', max: 4 })
+    : new PgBoss({ db: embeddedExecutor() as never, schema: 'pgboss' });
+  boss.on('error', (error) => console.error('job queue error', error));
+  await boss.start();
+  await boss.createQueue(queues.applyPromotion, { retryLimit: 5, retryDelay: 5, retryBackoff: true });
+  return boss;
+}
+
+/** The process's queue, started on first use (creating pg-boss's schema if needed). */
+export function getQueue(): Promise<PgBoss> {
+  globalForBoss.stagewayBoss ??= startBoss();
+  return globalForBoss.stagewayBoss;
+}
+
+/** Enqueues a job in the caller's transaction: it is committed or rolled back with it. */
+export async function enqueue(
+  tx: Tx,
+  queue: string,
+  data: object,
+  options: { singletonKey?: string } = {},
+): Promise<void> {
+  const boss = await getQueue();
+  const inTransaction = sqlExecutor(tx);
+  await enqueueingIn.run(inTransaction, () =>
+    boss.send(queue, data, { ...options, db: inTransaction as never }),
+  );
+}
+
+export async function stopQueue(): Promise<void> {
+  const current = globalForBoss.stagewayBoss;
+  globalForBoss.stagewayBoss = undefined;
+  if (current) await (await current).stop({ graceful: false });
+}

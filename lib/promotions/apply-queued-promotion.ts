@@ -1,0 +1,136 @@
+import { and, eq } from 'drizzle-orm';
+
+import { getDb, type Tx } from '@/db';
+import { apis, environments, notifications, promotions, users } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record';
+import { loadActor } from '@/lib/auth/actor';
+import { isAppError } from '@/lib/errors';
+import { enqueue, getQueue, queues } from '@/lib/jobs/queue';
+
+import { applyPromotion } from './apply-promotion';
+import type { DecisionContext } from './decision';
+import { mayDecideInTarget, promotionAction } from './rules';
+
+/** Enqueues the apply of an accepted (status `applying`) promotion, in the deciding transaction. */
+export async function queuePromotionApply(tx: Tx, promotionId: string): Promise<void> {
+  // The singleton key makes a second enqueue of the same promotion a no-op.
+  await enqueue(tx, queues.applyPromotion, { promotionId }, { singletonKey: promotionId });
+}
+
+/**
+ * The job: applies a promotion left `applying` by an asynchronous accept or direct promotion, on
+ * behalf of whoever decided it, and finishes it as `accepted` (with its result) or `failed` (with the
+ * reason), notifying the requester. Idempotent: a promotion that is no longer `applying` is left alone,
+ * so a retried or duplicated job changes nothing. Errors other than refusals are thrown, and pg-boss
+ * retries the job.
+ */
+export async function applyQueuedPromotion(promotionId: string): Promise<'accepted' | 'failed' | 'skipped'> {
+  return getDb().transaction(async (tx) => {
+    const [promotion] = await tx
+      .select()
+      .from(promotions)
+      .where(eq(promotions.id, promotionId))
+      .for('update');
+    if (!promotion || promotion.status !== 'applying' || !promotion.decidedBy) return 'skipped';
+    const [target] = await tx
+      .select()
+      .from(environments)
+      .where(eq(environments.id, promotion.targetEnvironmentId));
+    const [targetApi] = await tx
+      .select({
+        id: apis.id,
+        currentRevision: apis.currentRevision,
+        definition: apis.definition,
+        lifecycleState: apis.lifecycleState,
+      })
+      .from(apis)
+      .where(and(eq(apis.environmentId, promotion.targetEnvironmentId), eq(apis.crossId, promotion.crossId)))
+      .for('update');
+    const context: DecisionContext = {
+      promotion,
+      target: target!,
+      targetApi: targetApi ?? null,
+      action: promotionAction(Boolean(targetApi)),
+    };
+    const decider = await loadActor(tx, promotion.decidedBy, 'job');
+
+    let failure: string | null = null;
+    if (!decider || !mayDecideInTarget(decider, target!.id, context.action)) {
+      failure = `The decider may no longer ${context.action} APIs in ${target!.name}.`;
+    } else {
+      try {
+        // A savepoint: a refused apply rolls back its own writes, and the failure is still recorded.
+        const result = await tx.transaction((inner) =>
+          applyPromotion(inner as unknown as Tx, decider, context),
+        );
+        await tx
+          .update(promotions)
+          .set({ status: 'accepted', decidedAt: new Date(), targetApiId: result.apiId, result })
+          .where(and(eq(promotions.id, promotionId), eq(promotions.status, 'applying')));
+        await notifyRequester(tx, promotion, target!.name, 'accepted', null);
+        return 'accepted';
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        failure = error.message;
+      }
+    }
+
+    await tx
+      .update(promotions)
+      .set({ status: 'failed', decidedAt: new Date(), reason: failure })
+      .where(and(eq(promotions.id, promotionId), eq(promotions.status, 'applying')));
+    await recordAudit(
+      tx,
+      {
+        type: 'system',
+        id: null,
+        name: 'Stageway (promotion job)',
+        authMethod: null,
+        context: { ip: null, userAgent: null, requestId: null },
+      },
+      {
+        action: 'promotion.failed',
+        outcome: 'error',
+        environmentIds: [promotion.sourceEnvironmentId, promotion.targetEnvironmentId],
+        target: { type: 'promotion', id: promotion.id },
+        reason: failure,
+        changes: { before: { status: 'applying' }, after: { status: 'failed' } },
+      },
+    );
+    await notifyRequester(tx, promotion, target!.name, 'failed', failure);
+    return 'failed';
+  });
+}
+
+async function notifyRequester(
+  tx: Tx,
+  promotion: typeof promotions.$inferSelect,
+  targetName: string,
+  outcome: 'accepted' | 'failed',
+  reason: string | null,
+) {
+  const [decider] = await tx
+    .select({ name: users.name })
+    .from(users)
+    .where(eq(users.id, promotion.decidedBy!));
+  const what = outcome === 'accepted' ? `${decider?.name ?? 'Someone'} accepted` : 'Applying failed for';
+  await tx.insert(notifications).values({
+    userId: promotion.requestedBy,
+    kind: `promotion.${outcome}`,
+    promotionId: promotion.id,
+    title: `${what} the promotion of ${promotion.snapshot.name} to ${targetName}`,
+    body: reason,
+  });
+}
+
+/** Starts this process's worker for queued applies. */
+export async function startPromotionWorker(): Promise<void> {
+  const boss = await getQueue();
+  await boss.work<{ promotionId: string }>(
+    queues.applyPromotion,
+    { pollingIntervalSeconds: 1 },
+    async (jobs) => {
+      for (const job of jobs) await applyQueuedPromotion(job.data.promotionId);
+    },
+  );
+}
