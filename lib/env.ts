@@ -27,6 +27,8 @@ const schema = z.object({
   /** Failed sign-ins from one client address before it is refused, and for how long. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** How often the server seals new audit events; 0 leaves sealing to verification alone. */
+  AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(10),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -2,7 +2,8 @@ import { databaseDriver, getDb } from '@/db';
 import { migrateDatabase } from '@/db/migrate';
 import { isEmpty, seedDemoData } from '@/db/seed';
 import { authSecret } from '@/lib/auth/secret';
-import { isEmbeddedDatabase } from '@/lib/env';
+import { startAuditSealer } from '@/lib/audit/start-audit-sealer';
+import { env, isEmbeddedDatabase } from '@/lib/env';
 
 export async function startServer(): Promise<void> {
   try {
@@ -15,6 +16,7 @@ export async function startServer(): Promise<void> {
       );
     }
     console.info(`Stageway: database ready (${databaseDriver()}).`);
+    startAuditSealer(env.AUDIT_SEAL_INTERVAL_SECONDS);
   } catch (error) {
     console.error(`\nStageway cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

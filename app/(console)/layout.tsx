@@ -4,12 +4,16 @@ import type { ReactNode } from 'react';
 import { EnvironmentSwitcher } from '@/components/console/environment-switcher';
 import { NavLink } from '@/components/console/nav-link';
 import { UserMenu } from '@/components/console/user-menu';
+import { auditReach } from '@/lib/audit/queries';
 import { requireActor } from '@/lib/auth/session';
 import { byInstallation, listVisibleEnvironments } from '@/lib/environments/queries';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
-  const environments = await listVisibleEnvironments(actor);
+  const [environments, canReadAudit] = await Promise.all([
+    listVisibleEnvironments(actor),
+    auditReach(actor).then(Boolean),
+  ]);
   const home = environments[0] ? `/environments/${environments[0].key}/apis` : '/';
 
   return (
@@ -24,6 +28,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <NavLink href={home} match="/environments/">
               APIs
             </NavLink>
+            {canReadAudit && (
+              <NavLink href="/audit" match="/audit">
+                Audit trail
+              </NavLink>
+            )}
           </nav>
           <div className="ml-auto">
             <UserMenu name={actor.name} email={actor.email} />

@@ -402,7 +402,7 @@ describe('every domain write records exactly its audit events', () => {
   });
 
   it('leaves the trail verifiable after all of them', async () => {
-    expect(await verifyAuditTrail()).toMatchObject({ isIntact: true, unsealedEvents: 0 });
+    expect(await verifyAuditTrail('operator')).toMatchObject({ isIntact: true, unsealedEvents: 0 });
   });
 
   it('makes no change when its event cannot be written', async () => {

@@ -41,7 +41,7 @@ async function backUp(seqs: number[]) {
       sql`insert into audit_events overriding system value select * from backup_events`,
       sql`insert into audit_event_environments select * from backup_environments`,
     ]);
-    expect((await verifyAuditTrail()).isIntact).toBe(true);
+    expect((await verifyAuditTrail('operator')).isIntact).toBe(true);
   };
 }
 
@@ -90,7 +90,7 @@ describe('the audit table', () => {
 
 describe('verifyAuditTrail', () => {
   it('reports an untouched trail intact up to its last event, every event sealed once', async () => {
-    const result = await verifyAuditTrail();
+    const result = await verifyAuditTrail('operator');
     const seqs = await eventSeqs();
     expect(result).toMatchObject({
       isIntact: true,
@@ -110,9 +110,9 @@ describe('verifyAuditTrail', () => {
   });
 
   it('seals new events in a later seal chained to the previous one', async () => {
-    const before = await verifyAuditTrail();
+    const before = await verifyAuditTrail('operator');
     await db().transaction((tx) => recordAudit(tx, systemActor, { action: 'auth.signed_out' }));
-    const after = await verifyAuditTrail();
+    const after = await verifyAuditTrail('operator');
     expect(after.isIntact).toBe(true);
     expect(after.seals).toBe(before.seals + 1);
     expect(after.sealedEvents).toBe(before.sealedEvents + 1);
@@ -125,7 +125,7 @@ describe('verifyAuditTrail', () => {
     const target = seqs[seqs.length - 4]!;
     const restore = await backUp([target]);
     await asSuperuser([sql`update audit_events set reason = 'nothing to see' where seq = ${target}`]);
-    let result = await verifyAuditTrail();
+    let result = await verifyAuditTrail('operator');
     expect(result.firstBreak).toMatchObject({ seq: target, reason: 'content_changed' });
     expect(result.intactUpTo).toBe(seqs[seqs.length - 5]);
     expect(result.message).toContain(`Broken at event ${target}: its content changed`);
@@ -133,7 +133,7 @@ describe('verifyAuditTrail', () => {
     const { hashAuditEvent } = await import('./event-hash');
     const [event] = await db().select().from(auditEvents).where(eq(auditEvents.seq, target));
     await asSuperuser([sql`update audit_events set hash = ${hashAuditEvent(event!)} where seq = ${target}`]);
-    result = await verifyAuditTrail();
+    result = await verifyAuditTrail('operator');
     expect(result.firstBreak).toMatchObject({ seq: target, reason: 'content_changed' });
     await restore();
   });
@@ -146,7 +146,7 @@ describe('verifyAuditTrail', () => {
       sql`delete from audit_event_environments where seq = ${target}`,
       sql`delete from audit_events where seq = ${target}`,
     ]);
-    const result = await verifyAuditTrail();
+    const result = await verifyAuditTrail('operator');
     expect(result.firstBreak).toMatchObject({ seq: target, reason: 'event_missing' });
     expect(result.intactUpTo).toBe(seqs[seqs.length - 4]);
     await restore();
@@ -179,7 +179,7 @@ describe('verifyAuditTrail', () => {
       sql`update audit_events set ${set} from backup_events other
         where (audit_events.seq, other.seq) in ((${first}, ${second}), (${second}, ${first}))`,
     ]);
-    const result = await verifyAuditTrail();
+    const result = await verifyAuditTrail('operator');
     expect(result.firstBreak).toMatchObject({ seq: first, reason: 'order_changed' });
     expect(result.firstBreak!.detail).toContain(`sealed as event ${second}`);
     await restore();
@@ -188,11 +188,11 @@ describe('verifyAuditTrail', () => {
   it('finds an altered seal, and an event slipped into the sealed past', async () => {
     const seqs = await eventSeqs();
     await asSuperuser([sql`update audit_seals set sealed_at = sealed_at - interval '1 day' where id = 1`]);
-    let result = await verifyAuditTrail();
+    let result = await verifyAuditTrail('operator');
     expect(result.firstBreak).toMatchObject({ sealId: 1, reason: 'seal_broken' });
     expect(result.firstBreak!.seq).toBe(seqs[0]);
     await asSuperuser([sql`update audit_seals set sealed_at = sealed_at + interval '1 day' where id = 1`]);
-    expect((await verifyAuditTrail()).isIntact).toBe(true);
+    expect((await verifyAuditTrail('operator')).isIntact).toBe(true);
 
     const [forged] = await executeRows<{ seq: number }>(
       db(),
@@ -200,7 +200,7 @@ describe('verifyAuditTrail', () => {
         select 'system', 'Stageway', 'role.granted', 'success', repeat('a', 64), 1
         returning seq::int`,
     );
-    result = await verifyAuditTrail();
+    result = await verifyAuditTrail('operator');
     expect(result.firstBreak).toMatchObject({ seq: forged!.seq, reason: 'event_not_sealed' });
   });
 });
