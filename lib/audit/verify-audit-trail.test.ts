@@ -89,6 +89,15 @@ describe('the audit table', () => {
 });
 
 describe('verifyAuditTrail', () => {
+  it('is for those who may read some of the trail: others get not_found', async () => {
+    await expect(verifyAuditTrail(await actorFor('alice@example.com'))).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(verifyAuditTrail(await actorFor('bob@example.com'))).resolves.toMatchObject({
+      isIntact: true,
+    });
+  });
+
   it('reports an untouched trail intact up to its last event, every event sealed once', async () => {
     const result = await verifyAuditTrail('operator');
     const seqs = await eventSeqs();
