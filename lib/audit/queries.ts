@@ -247,11 +247,6 @@ function auditPageWhere(
               filters,
               cursor,
             ),
-            // The same bounds on the event itself (equal columns): with another filter the planner may
-            // walk that filter's index instead, and then that walk is bounded too.
-            ...(scope.conditions.length
-              ? keysetConditions(auditEvents.occurredAt, auditEvents.seq, filters, cursor)
-              : []),
           ),
         )
         .orderBy(newestFirst(auditEventEnvironments.occurredAt, auditEventEnvironments.seq))
