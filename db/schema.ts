@@ -334,7 +334,11 @@ export const promotions = pgTable(
 export const auditOutcome = pgEnum('audit_outcome', ['success', 'denied', 'error']);
 export const actorType = pgEnum('actor_type', ['user', 'token', 'system']);
 
-/** Append-only: triggers refuse UPDATE, DELETE and TRUNCATE. Order is fixed by `seq`. */
+/**
+ * Append-only: triggers refuse UPDATE, DELETE and TRUNCATE. `seq` numbers events; `hash` covers the
+ * event's canonical content (lib/audit/event-hash.ts) and `txid` is the writing transaction, which tells
+ * the sealer when an event can no longer be preceded by one still in flight (lib/audit/seal-audit-events.ts).
+ */
 export const auditEvents = pgTable(
   'audit_events',
   {
@@ -358,13 +362,68 @@ export const auditEvents = pgTable(
     outcome: auditOutcome('outcome').notNull(),
     reason: text('reason'),
     changes: jsonb('changes').$type<{ before?: unknown; after?: unknown }>(),
+    // Null only for events recorded before tamper evidence existed; a NOT VALID check refuses new ones.
+    hash: text('hash'),
+    txid: bigint('txid', { mode: 'number' })
+      .notNull()
+      .default(sql`(pg_current_xact_id()::text)::bigint`),
   },
   (t) => [
+    // The audit page sorts newest first on (occurred_at, seq); each filter has an index that leads with
+    // it and continues in that order, so a keyset page is one index range however deep it is.
     index('audit_events_occurred_at_idx').on(t.occurredAt.desc(), t.seq.desc()),
-    index('audit_events_action_idx').on(t.action, t.seq.desc()),
-    index('audit_events_actor_idx').on(t.actorId, t.seq.desc()),
-    index('audit_events_target_idx').on(t.targetType, t.targetId, t.seq.desc()),
-    index('audit_events_environments_idx').using('gin', t.environmentIds),
+    index('audit_events_action_idx').on(t.action, t.occurredAt.desc(), t.seq.desc()),
+    index('audit_events_actor_idx').on(t.actorId, t.occurredAt.desc(), t.seq.desc()),
+    index('audit_events_target_idx').on(t.targetType, t.targetId, t.occurredAt.desc(), t.seq.desc()),
+    index('audit_events_outcome_idx').on(t.outcome, t.occurredAt.desc(), t.seq.desc()),
+    // The sealer's walk: events in (txid, seq) order.
+    index('audit_events_txid_idx').on(t.txid, t.seq),
+  ],
+);
+
+/**
+ * One row per (environment, event), written by a trigger on audit_events: an array column cannot be
+ * walked in (occurred_at, seq) order, and environment-scoped readers filter on it for every page.
+ * Derived data with no primary key of its own: the trigger deduplicates, nothing else writes.
+ */
+export const auditEventEnvironments = pgTable(
+  'audit_event_environments',
+  {
+    environmentId: uuid('environment_id').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    seq: bigint('seq', { mode: 'number' })
+      .notNull()
+      .references(() => auditEvents.seq),
+  },
+  (t) => [index('audit_event_environments_idx').on(t.environmentId, t.occurredAt.desc(), t.seq.desc())],
+);
+
+/**
+ * Seals chain the trail: each lists the (seq, hash) of the events it covers, in (txid, seq) order, and
+ * its hash covers that list's digest and the previous seal's hash. Append-only, like the events.
+ */
+export const auditSeals = pgTable(
+  'audit_seals',
+  {
+    // Assigned by the sealer (previous + 1) under an advisory lock: no gaps, so a missing seal shows.
+    id: bigint('id', { mode: 'number' }).primaryKey(),
+    sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull(),
+    eventCount: integer('event_count').notNull(),
+    eventSeqs: bigint('event_seqs', { mode: 'number' }).array().notNull(),
+    eventHashes: text('event_hashes').array().notNull(),
+    eventsDigest: text('events_digest').notNull(),
+    // Where the sealer stopped: the next seal starts after this (txid, seq).
+    lastTxid: bigint('last_txid', { mode: 'number' }).notNull(),
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    check(
+      'audit_seals_counts_match',
+      sql`cardinality(${t.eventSeqs}) = ${t.eventCount}
+      and cardinality(${t.eventHashes}) = ${t.eventCount} and ${t.eventCount} > 0`,
+    ),
   ],
 );
 

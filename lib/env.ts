@@ -31,6 +31,8 @@ const schema = z.object({
   STAGEWAY_WORKERS: z.enum(['on', 'off']).default('on'),
   /** REST requests one API token may make per minute before it gets 429. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** How often the server seals new audit events; 0 leaves sealing to verification alone. */
+  AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(10),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,4 +1,6 @@
-import type { FieldErrors } from '@/lib/apis/definition';
+import type { z } from 'zod';
+
+import { toFieldErrors, type FieldErrors } from '@/lib/apis/definition';
 
 /**
  * Every refusal the domain can give, with the HTTP status a REST face maps it to. Faces show
@@ -59,4 +61,12 @@ export function uniqueViolation(error: unknown): { constraint: string } | null {
       return { constraint: candidate.constraint_name ?? candidate.constraint ?? '' };
   }
   return null;
+}
+
+/** Parses a domain function's input; what does not fit is a validation error, field by field. */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new AppError('validation', 'The request is invalid.', { fieldErrors: toFieldErrors(parsed.error) });
+  return parsed.data;
 }

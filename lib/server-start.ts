@@ -2,6 +2,7 @@ import { databaseDriver, getDb } from '@/db';
 import { migrateDatabase } from '@/db/migrate';
 import { isEmpty, seedDemoData } from '@/db/seed';
 import { authSecret } from '@/lib/auth/secret';
+import { startAuditSealer } from '@/lib/audit/start-audit-sealer';
 import { env, isEmbeddedDatabase } from '@/lib/env';
 import { startPromotionWorker } from '@/lib/promotions/apply-queued-promotion';
 
@@ -17,6 +18,7 @@ export async function startServer(): Promise<void> {
     }
     if (env.STAGEWAY_WORKERS === 'on') await startPromotionWorker();
     console.info(`Stageway: database ready (${databaseDriver()}), jobs ${env.STAGEWAY_WORKERS}.`);
+    startAuditSealer(env.AUDIT_SEAL_INTERVAL_SECONDS);
   } catch (error) {
     console.error(`\nStageway cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

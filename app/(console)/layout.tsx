@@ -6,13 +6,17 @@ import { NavLink } from '@/components/console/nav-link';
 import { NotificationBell } from '@/components/console/notification-bell';
 import { TasksNavLink } from '@/components/console/tasks-nav-link';
 import { UserMenu } from '@/components/console/user-menu';
+import { auditReach } from '@/lib/audit/queries';
 import { requireActor } from '@/lib/auth/session';
 import { byInstallation, listVisibleEnvironments } from '@/lib/environments/queries';
 import { decidesAnywhere } from '@/lib/promotions/rules';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
-  const environments = await listVisibleEnvironments(actor);
+  const [environments, canReadAudit] = await Promise.all([
+    listVisibleEnvironments(actor),
+    auditReach(actor).then(Boolean),
+  ]);
   const home = environments[0] ? `/environments/${environments[0].key}/apis` : '/';
 
   return (
@@ -28,6 +32,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
               APIs
             </NavLink>
             {decidesAnywhere(actor) && <TasksNavLink />}
+            {canReadAudit && (
+              <NavLink href="/audit" match="/audit">
+                Audit trail
+              </NavLink>
+            )}
           </nav>
           <div className="ml-auto flex items-center gap-2">
             <NotificationBell />

@@ -32,7 +32,9 @@ CREATE TABLE "api_tokens" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_used_at" timestamp with time zone,
 	"expires_at" timestamp with time zone,
-	"revoked_at" timestamp with time zone
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "api_tokens_name_length" CHECK (char_length("api_tokens"."name") between 1 and 100),
+	CONSTRAINT "api_tokens_token_hash_sha256" CHECK ("api_tokens"."token_hash" ~ '^[0-9a-f]{64}$')
 );
 --> statement-breakpoint
 CREATE TABLE "apis" (
@@ -51,6 +53,12 @@ CREATE TABLE "apis" (
 	CONSTRAINT "apis_current_revision_positive" CHECK ("apis"."current_revision" >= 1)
 );
 --> statement-breakpoint
+CREATE TABLE "audit_event_environments" (
+	"environment_id" uuid NOT NULL,
+	"occurred_at" timestamp with time zone NOT NULL,
+	"seq" bigint NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "audit_events" (
 	"seq" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "audit_events_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"occurred_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -67,7 +75,24 @@ CREATE TABLE "audit_events" (
 	"target_id" text,
 	"outcome" "audit_outcome" NOT NULL,
 	"reason" text,
-	"changes" jsonb
+	"changes" jsonb,
+	"hash" text,
+	"txid" bigint DEFAULT (pg_current_xact_id()::text)::bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "audit_seals" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"sealed_at" timestamp with time zone NOT NULL,
+	"event_count" integer NOT NULL,
+	"event_seqs" bigint[] NOT NULL,
+	"event_hashes" text[] NOT NULL,
+	"events_digest" text NOT NULL,
+	"last_txid" bigint NOT NULL,
+	"last_seq" bigint NOT NULL,
+	"prev_hash" text NOT NULL,
+	"hash" text NOT NULL,
+	CONSTRAINT "audit_seals_counts_match" CHECK (cardinality("audit_seals"."event_seqs") = "audit_seals"."event_count"
+      and cardinality("audit_seals"."event_hashes") = "audit_seals"."event_count" and "audit_seals"."event_count" > 0)
 );
 --> statement-breakpoint
 CREATE TABLE "environments" (
@@ -100,6 +125,18 @@ CREATE TABLE "groups" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "idempotency_keys" (
+	"user_id" uuid NOT NULL,
+	"key" text NOT NULL,
+	"fingerprint" text NOT NULL,
+	"state" text DEFAULT 'running' NOT NULL,
+	"response_status" integer,
+	"response_headers" jsonb,
+	"response_body" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "idempotency_keys_user_id_key_pk" PRIMARY KEY("user_id","key")
+);
+--> statement-breakpoint
 CREATE TABLE "installations" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"key" text NOT NULL,
@@ -113,6 +150,17 @@ CREATE TABLE "login_attempts" (
 	"failures" integer DEFAULT 0 NOT NULL,
 	"window_started_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"locked_until" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "notifications" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"user_id" uuid NOT NULL,
+	"kind" text NOT NULL,
+	"promotion_id" uuid,
+	"title" text NOT NULL,
+	"body" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"read_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "promotions" (
@@ -143,6 +191,13 @@ CREATE TABLE "promotions" (
 	"result" jsonb,
 	CONSTRAINT "promotions_distinct_environments" CHECK ("promotions"."source_environment_id" <> "promotions"."target_environment_id"),
 	CONSTRAINT "promotions_decision_shape" CHECK (("promotions"."status" in ('pending', 'applying')) = ("promotions"."decided_at" is null))
+);
+--> statement-breakpoint
+CREATE TABLE "rate_limit_windows" (
+	"key" text NOT NULL,
+	"window_start" timestamp with time zone NOT NULL,
+	"count" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "rate_limit_windows_key_window_start_pk" PRIMARY KEY("key","window_start")
 );
 --> statement-breakpoint
 CREATE TABLE "role_bindings" (
@@ -176,10 +231,14 @@ ALTER TABLE "api_revisions" ADD CONSTRAINT "api_revisions_created_by_users_id_fk
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "apis" ADD CONSTRAINT "apis_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "apis" ADD CONSTRAINT "apis_updated_by_users_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "audit_event_environments" ADD CONSTRAINT "audit_event_environments_seq_audit_events_seq_fk" FOREIGN KEY ("seq") REFERENCES "public"."audit_events"("seq") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "environments" ADD CONSTRAINT "environments_installation_id_installations_id_fk" FOREIGN KEY ("installation_id") REFERENCES "public"."installations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "group_members" ADD CONSTRAINT "group_members_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "group_members" ADD CONSTRAINT "group_members_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "groups" ADD CONSTRAINT "groups_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "idempotency_keys" ADD CONSTRAINT "idempotency_keys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_promotion_id_promotions_id_fk" FOREIGN KEY ("promotion_id") REFERENCES "public"."promotions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "promotions" ADD CONSTRAINT "promotions_api_id_apis_id_fk" FOREIGN KEY ("api_id") REFERENCES "public"."apis"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "promotions" ADD CONSTRAINT "promotions_source_environment_id_environments_id_fk" FOREIGN KEY ("source_environment_id") REFERENCES "public"."environments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "promotions" ADD CONSTRAINT "promotions_target_environment_id_environments_id_fk" FOREIGN KEY ("target_environment_id") REFERENCES "public"."environments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -194,23 +253,30 @@ ALTER TABLE "role_bindings" ADD CONSTRAINT "role_bindings_created_by_users_id_fk
 CREATE INDEX "api_groups_group_idx" ON "api_groups" USING btree ("group_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "api_tokens_token_hash_key" ON "api_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "api_tokens_user_idx" ON "api_tokens" USING btree ("user_id","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE UNIQUE INDEX "api_tokens_user_name_key" ON "api_tokens" USING btree ("user_id","name") WHERE "api_tokens"."revoked_at" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "apis_environment_cross_id_key" ON "apis" USING btree ("environment_id","cross_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "apis_environment_context_path_key" ON "apis" USING btree ("environment_id","context_path") WHERE "apis"."lifecycle_state" <> 'archived';--> statement-breakpoint
 CREATE INDEX "apis_environment_name_idx" ON "apis" USING btree ("environment_id","name","id");--> statement-breakpoint
+CREATE INDEX "audit_event_environments_idx" ON "audit_event_environments" USING btree ("environment_id","occurred_at" DESC NULLS LAST,"seq" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "audit_events_occurred_at_idx" ON "audit_events" USING btree ("occurred_at" DESC NULLS LAST,"seq" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_events_action_idx" ON "audit_events" USING btree ("action","seq" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_events_actor_idx" ON "audit_events" USING btree ("actor_id","seq" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_events_target_idx" ON "audit_events" USING btree ("target_type","target_id","seq" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_events_environments_idx" ON "audit_events" USING gin ("environment_ids");--> statement-breakpoint
+CREATE INDEX "audit_events_action_idx" ON "audit_events" USING btree ("action","occurred_at" DESC NULLS LAST,"seq" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_actor_idx" ON "audit_events" USING btree ("actor_id","occurred_at" DESC NULLS LAST,"seq" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_target_idx" ON "audit_events" USING btree ("target_type","target_id","occurred_at" DESC NULLS LAST,"seq" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_outcome_idx" ON "audit_events" USING btree ("outcome","occurred_at" DESC NULLS LAST,"seq" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_txid_idx" ON "audit_events" USING btree ("txid","seq");--> statement-breakpoint
 CREATE UNIQUE INDEX "environments_key_key" ON "environments" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "environments_installation_idx" ON "environments" USING btree ("installation_id","position");--> statement-breakpoint
 CREATE INDEX "group_members_user_idx" ON "group_members" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "groups_environment_name_key" ON "groups" USING btree ("environment_id","name");--> statement-breakpoint
+CREATE INDEX "idempotency_keys_created_idx" ON "idempotency_keys" USING btree ("created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "installations_key_key" ON "installations" USING btree ("key");--> statement-breakpoint
+CREATE INDEX "notifications_user_idx" ON "notifications" USING btree ("user_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "notifications_unread_idx" ON "notifications" USING btree ("user_id") WHERE "notifications"."read_at" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "promotions_one_open_per_target_key" ON "promotions" USING btree ("cross_id","target_environment_id") WHERE "promotions"."status" in ('pending', 'applying');--> statement-breakpoint
 CREATE INDEX "promotions_inbox_idx" ON "promotions" USING btree ("target_environment_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "promotions"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "promotions_api_idx" ON "promotions" USING btree ("api_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "promotions_requested_by_idx" ON "promotions" USING btree ("requested_by","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "rate_limit_windows_start_idx" ON "rate_limit_windows" USING btree ("window_start");--> statement-breakpoint
 CREATE UNIQUE INDEX "role_bindings_organization_key" ON "role_bindings" USING btree ("user_id") WHERE "role_bindings"."scope" = 'organization';--> statement-breakpoint
 CREATE UNIQUE INDEX "role_bindings_environment_key" ON "role_bindings" USING btree ("user_id","environment_id") WHERE "role_bindings"."scope" = 'environment';--> statement-breakpoint
 CREATE UNIQUE INDEX "role_bindings_api_key" ON "role_bindings" USING btree ("user_id","api_id") WHERE "role_bindings"."scope" = 'api';--> statement-breakpoint

@@ -3,6 +3,7 @@ import { auditEvents } from '@/db/schema';
 import type { Actor, RequestContext } from '@/lib/auth/actor';
 
 import type { AuditAction } from './actions';
+import { hashAuditEvent, type AuditEventContent } from './event-hash';
 
 /** Who an event is attributed to, as they were at the time. */
 export type AuditActor = {
@@ -47,6 +48,8 @@ export type AuditEventInput = {
 /**
  * Records one event with the caller's transaction, so the event exists exactly when the change does.
  * Callers pass what changed, never a secret: passwords and tokens are not part of any change.
+ * The content is normalized to what the database will hand back (JSON round trip, millisecond time,
+ * lower-case ids) before it is hashed, so that verification recomputes the same hash.
  */
 export async function recordAudit(
   tx: Queryable,
@@ -54,7 +57,8 @@ export async function recordAudit(
   event: AuditEventInput,
 ): Promise<void> {
   const who = 'userId' in actor ? auditActorOf(actor) : actor;
-  await tx.insert(auditEvents).values({
+  const content: AuditEventContent = {
+    occurredAt: new Date(),
     actorType: who.type,
     actorId: who.id,
     actorName: who.name,
@@ -64,10 +68,17 @@ export async function recordAudit(
     requestId: who.context.requestId,
     action: event.action,
     outcome: event.outcome ?? 'success',
-    environmentIds: event.environmentIds ?? [],
+    environmentIds: (event.environmentIds ?? []).map((id) => id.toLowerCase()),
     targetType: event.target?.type ?? null,
     targetId: event.target?.id ?? null,
     reason: event.reason ?? null,
-    changes: event.changes ?? null,
+    changes: event.changes === undefined ? null : JSON.parse(JSON.stringify(event.changes)),
+  };
+  await tx.insert(auditEvents).values({
+    ...content,
+    actorType: who.type,
+    outcome: content.outcome as 'success' | 'denied' | 'error',
+    changes: content.changes as AuditEventInput['changes'],
+    hash: hashAuditEvent(content),
   });
 }

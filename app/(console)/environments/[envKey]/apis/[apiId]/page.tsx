@@ -9,6 +9,7 @@ import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
 import { DateTime } from '@/components/ui/date-time';
 import { getApi, listApiMembers, listRevisions } from '@/lib/apis/queries';
+import { canReadAuditOf } from '@/lib/audit/queries';
 import { requireActor } from '@/lib/auth/session';
 import { orNotFound } from '@/lib/page-data';
 import { listPromotionsOfApi, listPromotionTargets } from '@/lib/promotions/queries';
@@ -54,6 +55,14 @@ export default async function ApiPage({
           <p className="text-xs text-slate-500">
             Revision {api.currentRevision} · changed <DateTime value={api.updatedAt} />
             {api.updatedByName && <> by {api.updatedByName}</>} · cross id <code>{api.crossId}</code>
+            {canReadAuditOf(actor, api.environmentId) && (
+              <>
+                {' · '}
+                <Link href={`/audit?api=${api.id}`} className="text-indigo-700 hover:underline">
+                  Audit history
+                </Link>
+              </>
+            )}
           </p>
         </div>
         <div className="flex items-start gap-3">

@@ -1,3 +1,0 @@
-CREATE UNIQUE INDEX "api_tokens_user_name_key" ON "api_tokens" USING btree ("user_id","name") WHERE "api_tokens"."revoked_at" is null;--> statement-breakpoint
-ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_name_length" CHECK (char_length("api_tokens"."name") between 1 and 100);--> statement-breakpoint
-ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_token_hash_sha256" CHECK ("api_tokens"."token_hash" ~ '^[0-9a-f]{64}$');

@@ -1,0 +1,430 @@
+import { eq, sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+
+import { getDb } from '@/db';
+import { apis, users } from '@/db/schema';
+import { updateApiDefinition } from '@/lib/apis/update-api-definition';
+import { recordSignOut, signInWithOidc, signInWithPassword } from '@/lib/auth/sign-in';
+import { updateEnvironmentSettings } from '@/lib/environments/update-environment-settings';
+import { grantRole } from '@/lib/roles/grant-role';
+import { revokeRole } from '@/lib/roles/revoke-role';
+import { actorFor, apiNamed, auditEventsSince, environmentId, lastAuditSeq } from '@/test/fixtures';
+
+import { auditActions } from './actions';
+import { verifyAuditTrail } from './verify-audit-trail';
+
+const from = { ip: '198.51.100.20', userAgent: 'vitest', requestId: 'req-1' };
+
+async function userId(email: string) {
+  const [row] = await getDb().select({ id: users.id }).from(users).where(eq(users.email, email));
+  return row!.id;
+}
+
+type Expected = Record<string, unknown>;
+type Case = {
+  name: string;
+  /** Runs the write; resolves to the events expected (in order), each matched field by field. */
+  run: () => Promise<{ act: () => Promise<unknown>; events: Expected[]; error?: string }>;
+};
+
+/**
+ * Every domain write on this branch, with exactly the events it must leave: one per success, one
+ * `denied` per refusal of authorization, none for input that fails validation or a rule.
+ */
+const cases: Case[] = [
+  {
+    name: 'updateApiDefinition: saved',
+    run: async () => {
+      const alice = await actorFor('alice@example.com');
+      const api = await apiNamed('dev', 'Order Tracking');
+      return {
+        act: () =>
+          updateApiDefinition(alice, {
+            apiId: api.id,
+            baseRevision: api.currentRevision,
+            definition: { ...api.definition, version: '3.0.0' },
+            message: 'Major',
+          }),
+        events: [
+          {
+            action: 'api.updated',
+            outcome: 'success',
+            actorType: 'user',
+            actorId: alice.userId,
+            actorName: 'Alice Publisher',
+            authMethod: 'password',
+            sourceIp: '203.0.113.7',
+            userAgent: 'vitest',
+            requestId: 'test',
+            environmentIds: [api.environmentId],
+            targetType: 'api',
+            targetId: api.id,
+            reason: 'Major',
+            changes: {
+              before: { revision: api.currentRevision, definition: { version: api.version } },
+              after: { revision: api.currentRevision + 1, definition: { version: '3.0.0' } },
+            },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'updateApiDefinition: refused (no DEFINITION:UPDATE)',
+    run: async () => {
+      const dave = await actorFor('dave@example.com');
+      const api = await apiNamed('qa', 'Payments');
+      return {
+        act: () =>
+          updateApiDefinition(dave, {
+            apiId: api.id,
+            baseRevision: api.currentRevision,
+            definition: { ...api.definition, version: '9.0.0' },
+          }),
+        error: 'forbidden',
+        events: [
+          {
+            action: 'api.updated',
+            outcome: 'denied',
+            actorId: dave.userId,
+            targetId: api.id,
+            environmentIds: [api.environmentId],
+            reason: 'You may not change the definition of this API.',
+            changes: null,
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'updateApiDefinition: invalid definition',
+    run: async () => {
+      const alice = await actorFor('alice@example.com');
+      const api = await apiNamed('dev', 'Payments');
+      return {
+        act: () =>
+          updateApiDefinition(alice, {
+            apiId: api.id,
+            baseRevision: api.currentRevision,
+            definition: { ...api.definition, contextPath: 'no-slash' },
+          }),
+        error: 'validation',
+        events: [],
+      };
+    },
+  },
+  {
+    name: 'signInWithPassword: signed in',
+    run: async () => ({
+      act: () => signInWithPassword({ email: 'carol@example.com', password: 'stageway-demo' }, from),
+      events: [
+        {
+          action: 'auth.signed_in',
+          outcome: 'success',
+          actorId: await userId('carol@example.com'),
+          actorName: 'Carol Approver',
+          authMethod: 'password',
+          sourceIp: from.ip,
+          requestId: 'req-1',
+          targetType: 'user',
+          targetId: await userId('carol@example.com'),
+          changes: null,
+        },
+      ],
+    }),
+  },
+  {
+    name: 'signInWithPassword: wrong password',
+    run: async () => ({
+      act: () => signInWithPassword({ email: 'carol@example.com', password: 'hunter2' }, from),
+      events: [
+        {
+          action: 'auth.sign_in_failed',
+          outcome: 'denied',
+          reason: 'wrong password',
+          actorName: 'Carol Approver',
+        },
+      ],
+    }),
+  },
+  {
+    name: 'signInWithOidc: unknown email',
+    run: async () => ({
+      act: () => signInWithOidc('mallory@example.com', from),
+      events: [
+        {
+          action: 'auth.sign_in_failed',
+          outcome: 'denied',
+          actorId: null,
+          actorName: 'mallory@example.com',
+          authMethod: 'oidc',
+          targetType: null,
+        },
+      ],
+    }),
+  },
+  {
+    name: 'recordSignOut',
+    run: async () => {
+      const bob = await actorFor('bob@example.com');
+      return {
+        act: () => recordSignOut(bob),
+        events: [
+          { action: 'auth.signed_out', outcome: 'success', actorId: bob.userId, targetId: bob.userId },
+        ],
+      };
+    },
+  },
+  {
+    name: 'grantRole: new role',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      const erin = await userId('erin@example.com');
+      const qa = await environmentId('qa');
+      return {
+        act: () => grantRole(admin, { userId: erin, scope: 'environment', environmentId: qa, role: 'USER' }),
+        events: [
+          {
+            action: 'role.granted',
+            outcome: 'success',
+            actorId: admin.userId,
+            actorName: 'Ada Admin',
+            environmentIds: [qa],
+            targetType: 'user',
+            targetId: erin,
+            changes: {
+              after: { user: 'erin@example.com', scope: 'environment', environment: 'qa', role: 'USER' },
+            },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'grantRole: role replaced',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      const dave = await userId('dave@example.com');
+      const qa = await environmentId('qa');
+      return {
+        act: () =>
+          grantRole(admin, { userId: dave, scope: 'environment', environmentId: qa, role: 'APPROVER' }),
+        events: [
+          {
+            action: 'role.granted',
+            targetId: dave,
+            changes: {
+              before: { scope: 'environment', environment: 'qa', role: 'PUBLISHER' },
+              after: { scope: 'environment', environment: 'qa', role: 'APPROVER' },
+            },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'grantRole: refused (not an organization admin)',
+    run: async () => {
+      const bob = await actorFor('bob@example.com');
+      const bobId = await userId('bob@example.com');
+      return {
+        act: () => grantRole(bob, { userId: bobId, scope: 'organization', role: 'ADMIN' }),
+        error: 'forbidden',
+        events: [
+          {
+            action: 'role.granted',
+            outcome: 'denied',
+            actorId: bob.userId,
+            targetId: bobId,
+            reason: 'Only organization admins manage roles.',
+            changes: null,
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'grantRole: unknown role',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      const erin = await userId('erin@example.com');
+      return {
+        act: () => grantRole(admin, { userId: erin, scope: 'organization', role: 'OWNER' }),
+        error: 'validation',
+        events: [],
+      };
+    },
+  },
+  {
+    name: 'revokeRole: revoked',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      const carol = await userId('carol@example.com');
+      const prod = await environmentId('prod');
+      return {
+        act: () => revokeRole(admin, { userId: carol, scope: 'environment', environmentId: prod }),
+        events: [
+          {
+            action: 'role.revoked',
+            outcome: 'success',
+            environmentIds: [prod],
+            targetId: carol,
+            changes: { before: { user: 'carol@example.com', environment: 'prod', role: 'APPROVER' } },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'revokeRole: refused (not an organization admin)',
+    run: async () => {
+      const alice = await actorFor('alice@example.com');
+      const carol = await userId('carol@example.com');
+      return {
+        act: async () =>
+          revokeRole(alice, {
+            userId: carol,
+            scope: 'environment',
+            environmentId: await environmentId('demo'),
+          }),
+        error: 'forbidden',
+        events: [{ action: 'role.revoked', outcome: 'denied', actorId: alice.userId, targetId: carol }],
+      };
+    },
+  },
+  {
+    name: 'revokeRole: the last organization admin',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      return {
+        act: () => revokeRole(admin, { userId: admin.userId, scope: 'organization' }),
+        error: 'conflict',
+        events: [],
+      };
+    },
+  },
+  {
+    name: 'updateEnvironmentSettings: changed',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      const demo = await environmentId('demo');
+      const qa = await environmentId('qa');
+      return {
+        act: () =>
+          updateEnvironmentSettings(admin, {
+            environmentId: demo,
+            approvalsRequired: 2,
+            selfApprovalAllowed: false,
+            allowedSourceIds: [qa],
+          }),
+        events: [
+          {
+            action: 'environment.updated',
+            outcome: 'success',
+            environmentIds: [demo],
+            targetType: 'environment',
+            targetId: demo,
+            // Only what changed: selfApprovalAllowed was already false.
+            changes: {
+              before: { approvalsRequired: 1, allowedSourceIds: null },
+              after: { approvalsRequired: 2, allowedSourceIds: [qa] },
+            },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'updateEnvironmentSettings: refused (no ENVIRONMENT:UPDATE)',
+    run: async () => {
+      const bob = await actorFor('bob@example.com');
+      const qa = await environmentId('qa');
+      return {
+        act: () => updateEnvironmentSettings(bob, { environmentId: qa, selfApprovalAllowed: true }),
+        error: 'forbidden',
+        events: [
+          {
+            action: 'environment.updated',
+            outcome: 'denied',
+            actorId: bob.userId,
+            targetId: qa,
+            environmentIds: [qa],
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'updateEnvironmentSettings: invalid',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      return {
+        act: async () =>
+          updateEnvironmentSettings(admin, {
+            environmentId: await environmentId('qa'),
+            approvalsRequired: 0,
+          }),
+        error: 'validation',
+        events: [],
+      };
+    },
+  },
+  {
+    name: 'updateEnvironmentSettings: outside the actor’s reach',
+    run: async () => {
+      const alice = await actorFor('alice@example.com');
+      return {
+        act: async () =>
+          updateEnvironmentSettings(alice, { environmentId: await environmentId('prod'), name: 'PRD' }),
+        error: 'not_found',
+        events: [],
+      };
+    },
+  },
+];
+
+describe('every domain write records exactly its audit events', () => {
+  it.each(cases)('$name', async ({ run }) => {
+    const { act, events, error } = await run();
+    const since = await lastAuditSeq();
+    if (error) await expect(act()).rejects.toMatchObject({ code: error });
+    else await act();
+    const recorded = await auditEventsSince(since);
+    expect(recorded).toHaveLength(events.length);
+    events.forEach((expected, index) => {
+      const event = recorded[index]!;
+      expect(event).toMatchObject(expected);
+      expect(Object.keys(auditActions)).toContain(event.action);
+      expect(event.hash).toMatch(/^[0-9a-f]{64}$/);
+    });
+    // Never a secret in the trail.
+    expect(JSON.stringify(recorded)).not.toMatch(/stageway-demo|hunter2|password_hash|scrypt/);
+  });
+
+  it('leaves the trail verifiable after all of them', async () => {
+    expect(await verifyAuditTrail('operator')).toMatchObject({ isIntact: true, unsealedEvents: 0 });
+  });
+
+  it('makes no change when its event cannot be written', async () => {
+    const alice = await actorFor('alice@example.com');
+    const api = await apiNamed('dev', 'Notifications');
+    const since = await lastAuditSeq();
+    await getDb().execute(
+      sql`alter table audit_events add constraint test_refuse_all check (false) not valid`,
+    );
+    try {
+      await expect(
+        updateApiDefinition(alice, {
+          apiId: api.id,
+          baseRevision: api.currentRevision,
+          definition: { ...api.definition, version: '7.7.7' },
+        }),
+      ).rejects.toThrow();
+    } finally {
+      await getDb().execute(sql`alter table audit_events drop constraint test_refuse_all`);
+    }
+    const [after] = await getDb().select().from(apis).where(eq(apis.id, api.id));
+    expect(after!.currentRevision).toBe(api.currentRevision);
+    expect(await auditEventsSince(since)).toEqual([]);
+  });
+});
