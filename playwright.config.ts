@@ -32,6 +32,8 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   workers: 2,
   fullyParallel: true,
+  // Whole user stories on 2 cores, next to a production server: give each test room.
+  timeout: 90_000,
   reporter: [['list'], ['json', { outputFile: '.test-results/e2e.json' }]],
   use: {
     baseURL,

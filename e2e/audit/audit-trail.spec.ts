@@ -11,18 +11,23 @@ test.describe('the audit trail, as an organization admin', () => {
     page,
     browser,
   }) => {
-    // Bob (approver in QA) changes a QA API: the event the admin will look for.
-    // TODO(merge): once the promotion workflow is on this branch, accept a promotion into QA here and
-    // filter by "Promotion accepted" instead, as the issue's scenario says.
+    // Alice promotes DEV's Payments to QA and bob accepts: the event the admin will look for.
+    const alice = await browser.newContext({ storageState: storageStateOf('alice') });
+    const alicePage = await alice.newPage();
+    await openApi(alicePage, 'dev', 'Payments');
+    await alicePage.getByRole('button', { name: 'Promote' }).click();
+    await alicePage.getByRole('dialog').getByLabel('QA', { exact: true }).check();
+    await alicePage.getByRole('dialog').getByRole('button', { name: 'Request promotion' }).click();
+    await alicePage.getByRole('link', { name: 'View request' }).click();
+    await alicePage.waitForURL(/\/promotions\/[0-9a-f-]{36}$/);
+    const promotionUrl = alicePage.url();
+    await alice.close();
     const bob = await browser.newContext({ storageState: storageStateOf('bob') });
     const bobPage = await bob.newPage();
-    await openApi(bobPage, 'qa', 'Payments');
-    await bobPage.getByRole('link', { name: 'Edit definition' }).click();
-    const version = `2.${Date.now() % 100_000}.0`;
-    await bobPage.getByLabel('Version').fill(version);
-    await bobPage.getByLabel('Change message').fill('Audit e2e');
-    await bobPage.getByRole('button', { name: 'Save revision' }).click();
-    await expect(bobPage.getByText(/^Saved as revision \d+\.$/)).toBeVisible();
+    await bobPage.goto(promotionUrl);
+    await bobPage.getByRole('button', { name: 'Accept', exact: true }).click();
+    await bobPage.getByRole('dialog').getByRole('button', { name: 'Accept promotion' }).click();
+    await expect(bobPage.getByText(/^Promotion accepted/)).toBeVisible();
     await bob.close();
 
     await page.goto('/');
@@ -31,26 +36,27 @@ test.describe('the audit trail, as an organization admin', () => {
 
     // The header's environment switcher is labelled "Environment" too: look inside the filters.
     const filters = page.getByRole('form', { name: 'Filters' });
-    await filters.getByLabel('Action').selectOption({ label: 'API updated' });
+    await filters.getByLabel('Action').selectOption({ label: 'Promotion accepted' });
     await filters.getByLabel('Environment').selectOption({ label: 'QA' });
     await filters.getByRole('button', { name: 'Apply filters' }).click();
-    await expect(page).toHaveURL(/[?&]action=api\.updated/);
+    await expect(page).toHaveURL(/[?&]action=promotion\.accepted/);
     await expect(page).toHaveURL(/[?&]environment=qa/);
     const rows = page.getByRole('table').getByRole('row');
-    await expect(rows.nth(1)).toContainText('API updated');
+    await expect(rows.nth(1)).toContainText('Promotion accepted');
     for (const row of await rows.all()) {
       if ((await row.getByRole('columnheader').count()) > 0) continue;
-      await expect(row).toContainText('API updated');
+      await expect(row).toContainText('Promotion accepted');
       await expect(row).toContainText('QA');
     }
 
-    const bobsRow = rows.filter({ hasText: 'Bob Approver' }).filter({ hasText: 'Payments' }).first();
+    const bobsRow = rows.filter({ hasText: 'Bob Approver' }).first();
     await bobsRow.getByRole('link', { name: /^Event \d+$/ }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toContainText('API updated');
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Promotion accepted');
     const changes = page.getByRole('region', { name: 'Changes' });
-    const versionRow = changes.getByRole('row', { name: /^definition\.version/ });
-    await expect(versionRow).toContainText(version);
-    await expect(changes.getByRole('row', { name: /^revision/ })).toBeVisible();
+    const statusRow = changes.getByRole('row', { name: /^status/ });
+    await expect(statusRow).toContainText('pending');
+    await expect(statusRow).toContainText('accepted');
+    await expect(changes.getByRole('row', { name: /^result\.action/ })).toBeVisible();
     await page.goBack();
 
     const downloadPromise = page.waitForEvent('download');
@@ -61,10 +67,9 @@ test.describe('the audit trail, as an organization admin', () => {
     const [header, ...lines] = csv.trimEnd().split('\r\n');
     expect(header).toContain('seq,occurred_at,actor_type');
     expect(lines.length).toBeGreaterThan(0);
-    expect(csv).toContain(version);
-    // The export holds the filter: only QA's definition changes.
+    // The export holds the filter: only accepted promotions into QA.
     for (const line of lines.filter((candidate) => /^"\d+"/.test(candidate)))
-      expect(line).toContain('"api.updated"');
+      expect(line).toContain('"promotion.accepted"');
 
     await page.getByRole('button', { name: 'Verify' }).click();
     await expect(page.getByTestId('verify-result')).toContainText(/Intact up to event \d+/);

@@ -8,7 +8,21 @@ import { recordSignOut, signInWithOidc, signInWithPassword } from '@/lib/auth/si
 import { updateEnvironmentSettings } from '@/lib/environments/update-environment-settings';
 import { grantRole } from '@/lib/roles/grant-role';
 import { revokeRole } from '@/lib/roles/revoke-role';
-import { actorFor, apiNamed, auditEventsSince, environmentId, lastAuditSeq } from '@/test/fixtures';
+import { acceptPromotion } from '@/lib/promotions/accept-promotion';
+import { applyQueuedPromotion } from '@/lib/promotions/apply-queued-promotion';
+import { cancelPromotion } from '@/lib/promotions/cancel-promotion';
+import { rejectPromotion } from '@/lib/promotions/reject-promotion';
+import { requestPromotion } from '@/lib/promotions/request-promotion';
+import { createApiToken } from '@/lib/tokens/create-api-token';
+import { revokeApiToken } from '@/lib/tokens/revoke-api-token';
+import {
+  actorFor,
+  apiNamed,
+  auditEventsSince,
+  createTestApi,
+  environmentId,
+  lastAuditSeq,
+} from '@/test/fixtures';
 
 import { auditActions } from './actions';
 import { verifyAuditTrail } from './verify-audit-trail';
@@ -378,6 +392,208 @@ const cases: Case[] = [
           updateEnvironmentSettings(alice, { environmentId: await environmentId('prod'), name: 'PRD' }),
         error: 'not_found',
         events: [],
+      };
+    },
+  },
+
+  // Promotions ------------------------------------------------------------------------------
+  {
+    name: 'requestPromotion: requested',
+    run: async () => {
+      const api = await createTestApi();
+      const alice = await actorFor('alice@example.com');
+      const qa = await environmentId('qa');
+      return {
+        act: () => requestPromotion(alice, { apiId: api.id, target: 'qa', title: 'T' }),
+        events: [
+          {
+            action: 'promotion.requested',
+            outcome: 'success',
+            actorId: alice.userId,
+            targetType: 'promotion',
+            environmentIds: [api.environmentId, qa],
+            changes: { after: { apiId: api.id, revision: 1, target: 'qa', action: 'create', title: 'T' } },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'requestPromotion: refused (no DEFINITION:UPDATE)',
+    run: async () => {
+      // Erin reads Product Catalog as a USER member: she sees it, but may not change or promote it.
+      const erin = await actorFor('erin@example.com');
+      const api = await apiNamed('dev', 'Product Catalog');
+      return {
+        act: () => requestPromotion(erin, { apiId: api.id, target: 'qa' }),
+        error: 'forbidden',
+        events: [
+          { action: 'promotion.requested', outcome: 'denied', actorId: erin.userId, targetId: api.id },
+        ],
+      };
+    },
+  },
+  {
+    name: 'requestPromotion: a duplicate pending request (refused by the index, no event)',
+    run: async () => {
+      const api = await createTestApi();
+      const alice = await actorFor('alice@example.com');
+      await requestPromotion(alice, { apiId: api.id, target: 'qa' });
+      return {
+        act: () => requestPromotion(alice, { apiId: api.id, target: 'qa' }),
+        error: 'conflict',
+        events: [],
+      };
+    },
+  },
+  {
+    name: 'requestPromotion: direct, applied at once',
+    run: async () => {
+      const api = await createTestApi({ owner: 'admin@example.com' });
+      const admin = await actorFor('admin@example.com');
+      return {
+        act: () => requestPromotion(admin, { apiId: api.id, target: 'qa', mode: 'direct' }),
+        events: [
+          { action: 'promotion.requested', changes: { after: { mode: 'direct' } } },
+          { action: 'api.created', targetType: 'api', environmentIds: [await environmentId('qa')] },
+          {
+            action: 'promotion.accepted',
+            changes: { before: { status: 'pending' }, after: { status: 'accepted' } },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'acceptPromotion: created in the target, move archives the source',
+    run: async () => {
+      const api = await createTestApi();
+      const alice = await actorFor('alice@example.com');
+      const bob = await actorFor('bob@example.com');
+      const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa', type: 'move' });
+      return {
+        act: () => acceptPromotion(bob, id, { comment: 'ok' }),
+        events: [
+          { action: 'api.created', actorId: bob.userId, changes: { after: { revision: 1 } } },
+          { action: 'api.archived', targetId: api.id, environmentIds: [api.environmentId] },
+          {
+            action: 'promotion.accepted',
+            targetId: id,
+            reason: 'ok',
+            changes: { after: { status: 'accepted' } },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'acceptPromotion: refused (self-approval)',
+    run: async () => {
+      const api = await createTestApi({ owner: 'admin@example.com' });
+      const admin = await actorFor('admin@example.com');
+      const { id } = await requestPromotion(admin, { apiId: api.id, target: 'qa' });
+      return {
+        act: () => acceptPromotion(admin, id),
+        error: 'forbidden',
+        events: [
+          {
+            action: 'promotion.accepted',
+            outcome: 'denied',
+            targetId: id,
+            reason: expect.stringContaining('your own'),
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'acceptPromotion (async) and its job',
+    run: async () => {
+      const api = await createTestApi();
+      const alice = await actorFor('alice@example.com');
+      const bob = await actorFor('bob@example.com');
+      const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
+      return {
+        act: async () => {
+          await acceptPromotion(bob, id, {}, { async: true });
+          await applyQueuedPromotion(id);
+        },
+        events: [
+          {
+            action: 'promotion.accepted',
+            authMethod: 'password',
+            changes: { after: { status: 'applying' } },
+          },
+          { action: 'api.created', actorId: bob.userId, authMethod: 'job' },
+        ],
+      };
+    },
+  },
+  {
+    name: 'rejectPromotion: rejected',
+    run: async () => {
+      const api = await createTestApi();
+      const alice = await actorFor('alice@example.com');
+      const bob = await actorFor('bob@example.com');
+      const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
+      return {
+        act: () => rejectPromotion(bob, id, { reason: 'no' }),
+        events: [
+          {
+            action: 'promotion.rejected',
+            actorId: bob.userId,
+            targetId: id,
+            reason: 'no',
+            changes: { after: { status: 'rejected' } },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'rejectPromotion: already decided (no event)',
+    run: async () => {
+      const api = await createTestApi();
+      const alice = await actorFor('alice@example.com');
+      const bob = await actorFor('bob@example.com');
+      const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
+      await rejectPromotion(bob, id);
+      return { act: () => rejectPromotion(bob, id), error: 'conflict', events: [] };
+    },
+  },
+  {
+    name: 'cancelPromotion: cancelled, and refused for someone else',
+    run: async () => {
+      const api = await createTestApi();
+      const alice = await actorFor('alice@example.com');
+      const bob = await actorFor('bob@example.com');
+      const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
+      return {
+        act: async () => {
+          await expect(cancelPromotion(bob, id)).rejects.toMatchObject({ code: 'forbidden' });
+          await cancelPromotion(alice, id);
+        },
+        events: [
+          { action: 'promotion.cancelled', outcome: 'denied', actorId: bob.userId },
+          { action: 'promotion.cancelled', outcome: 'success', actorId: alice.userId },
+        ],
+      };
+    },
+  },
+  // API tokens --------------------------------------------------------------------------------
+  {
+    name: 'createApiToken and revokeApiToken',
+    run: async () => {
+      const alice = await actorFor('alice@example.com');
+      return {
+        act: async () => {
+          const issued = await createApiToken(alice, { name: `audit-${Date.now()}` });
+          await revokeApiToken(alice, issued.apiToken.id);
+        },
+        events: [
+          { action: 'token.created', actorId: alice.userId, targetType: 'token' },
+          { action: 'token.revoked', actorId: alice.userId, targetType: 'token' },
+        ],
       };
     },
   },
