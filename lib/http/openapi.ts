@@ -22,6 +22,8 @@ const schemas = {
   PromotionList: resources.promotionListResponse,
   DryRun: resources.dryRunResource,
   Problem: resources.problemResource,
+  AuditList: resources.auditListResponse,
+  AuditVerification: resources.auditVerificationResource,
   DefinitionUpdate: resources.definitionUpdateBody,
   PromotionRequest: resources.promotionBody,
   AcceptPromotion: acceptPromotionInput,
@@ -244,6 +246,56 @@ const paths = {
     },
   },
 };
+
+const auditFilterParams = [
+  queryParam('from', 'Events at or after (ISO date or time)'),
+  queryParam('to', 'Events before (ISO date or time)'),
+  queryParam('actor', 'Actor user id, or part of the name'),
+  queryParam('action', 'One action, e.g. promotion.accepted'),
+  queryParam('environment', 'Environment key'),
+  queryParam('api', 'API id'),
+  queryParam('outcome', 'success, denied or error'),
+];
+
+Object.assign(paths, {
+  '/audit': {
+    get: {
+      operationId: 'listAuditEvents',
+      summary:
+        'The audit trail the caller may read (organization admins: all; AUDIT:READ: their environments), newest first',
+      parameters: [...auditFilterParams, queryParam('cursor', 'From the previous page')],
+      responses: responses({ 200: { description: 'OK', schema: 'AuditList' } }, [400, 404]),
+    },
+  },
+  '/audit/export': {
+    get: {
+      operationId: 'exportAuditEvents',
+      summary: 'The same events, streamed as CSV or NDJSON',
+      parameters: [
+        ...auditFilterParams,
+        queryParam('format', 'csv (default) or ndjson', { enum: ['csv', 'ndjson'] }),
+      ],
+      responses: {
+        ...responses({}, [400, 404]),
+        200: {
+          description: 'A download',
+          content: {
+            'text/csv': { schema: { type: 'string' } },
+            'application/x-ndjson': { schema: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+  '/audit/verify': {
+    get: {
+      operationId: 'verifyAuditTrail',
+      summary:
+        'Seal what can be sealed and verify the whole chain: intact up to event N, or the first break and why',
+      responses: responses({ 200: { description: 'The verdict', schema: 'AuditVerification' } }, [404]),
+    },
+  },
+});
 
 let cached: object | undefined;
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 import { apiDefinitionSchema } from '@/lib/apis/definition';
+import { parseAuditFilters, type AuditFilters, type AuditListItem } from '@/lib/audit/queries';
+import { AppError } from '@/lib/errors';
 import type { ApiDetail, ApiListItem, RevisionListItem } from '@/lib/apis/queries';
 import type { EnvironmentSummary } from '@/lib/environments/queries';
 import { promotionInput } from '@/lib/promotions/prepare-promotion';
@@ -250,5 +252,59 @@ export function toDryRun(apiId: string, preview: PromotionPreview): z.input<type
     excluded: preview.excluded,
     definition: preview.definition,
     evaluations: { exitGate: passing(), entryGate: passing() },
+  };
+}
+
+// Audit -------------------------------------------------------------------------------------------
+
+export const auditEventResource = z.object({
+  seq: z.int(),
+  occurredAt: timestamp,
+  actor: z.object({ type: z.enum(['user', 'token', 'system']), id: z.string().nullable(), name: z.string() }),
+  authMethod: z.string().nullable(),
+  sourceIp: z.string().nullable(),
+  action: z.string(),
+  environments: z.array(z.object({ key: z.string(), name: z.string() })),
+  target: z.object({ type: z.string(), id: z.string().nullable(), name: z.string().nullable() }).nullable(),
+  outcome: z.enum(['success', 'denied', 'error']),
+  reason: z.string().nullable(),
+});
+export const auditListResponse = z.object({
+  items: z.array(auditEventResource),
+  nextCursor: z.string().nullable(),
+});
+export const auditVerificationResource = z.object({
+  isIntact: z.boolean(),
+  intactUpTo: z.int().nullable(),
+  firstBreak: z
+    .object({ seq: z.int(), sealId: z.int().nullable(), reason: z.string(), detail: z.string() })
+    .nullable(),
+  sealedEvents: z.int(),
+  seals: z.int(),
+  unsealedEvents: z.int(),
+  headHash: z.string().nullable(),
+  message: z.string(),
+});
+
+/** The audit page's filters from a query string; an invalid one is a 400 naming it. */
+export function auditFiltersFrom(params: URLSearchParams): AuditFilters {
+  const { filters, errors } = parseAuditFilters(params);
+  if (Object.keys(errors).length)
+    throw new AppError('validation', 'Some filters are invalid.', { fieldErrors: errors });
+  return filters;
+}
+
+export function toAuditEvent(item: AuditListItem): z.input<typeof auditEventResource> {
+  return {
+    seq: item.seq,
+    occurredAt: iso(item.occurredAt),
+    actor: { type: item.actorType, id: item.actorId, name: item.actorName },
+    authMethod: item.authMethod,
+    sourceIp: item.sourceIp,
+    action: item.action,
+    environments: item.environments.map((environment) => ({ key: environment.key, name: environment.name })),
+    target: item.targetType ? { type: item.targetType, id: item.targetId, name: item.targetName } : null,
+    outcome: item.outcome,
+    reason: item.reason,
   };
 }

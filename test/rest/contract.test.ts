@@ -3,6 +3,9 @@ import { encode } from 'next-auth/jwt';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import * as apiRevisionsRoute from '@/app/api/v1/apis/[id]/revisions/route';
+import * as auditExportRoute from '@/app/api/v1/audit/export/route';
+import * as auditRoute from '@/app/api/v1/audit/route';
+import * as auditVerifyRoute from '@/app/api/v1/audit/verify/route';
 import * as droneRoute from '@/app/api/v1/apis/[id]/revisions/[revision]/promote/route';
 import * as apiRoute from '@/app/api/v1/apis/[id]/route';
 import * as definitionRoute from '@/app/api/v1/apis/[id]/definition/route';
@@ -471,6 +474,49 @@ describe('promotions: list, get, accept, reject, cancel', () => {
     const rejected = await post(rejectRoute.POST, 'reject', third.id, bob, { reason: 'Missing docs' });
     expectConforms('/promotions/{id}/reject', 'post', rejected);
     expect(rejected.body).toMatchObject({ status: 'rejected', reason: 'Missing docs' });
+  });
+});
+
+describe('audit endpoints', () => {
+  it('lists, exports and verifies the trail the caller may read', async () => {
+    const api = await createTestApi();
+    const requested = (await promote(alice, api.id, { target: 'qa' })).body as { id: string };
+
+    const list = await call(auditRoute.GET, {
+      path: '/audit?action=promotion.requested&environment=qa',
+      token: bob,
+    });
+    expectConforms('/audit', 'get', list);
+    const items = (
+      list.body as { items: { action: string; target: { id: string }; actor: { name: string } }[] }
+    ).items;
+    expect(items[0]).toMatchObject({
+      action: 'promotion.requested',
+      target: { id: requested.id },
+      actor: { name: expect.stringContaining('Alice Publisher') },
+    });
+    expect(items.every((item) => item.action === 'promotion.requested')).toBe(true);
+
+    const invalid = await call(auditRoute.GET, { path: '/audit?outcome=maybe', token: admin });
+    expect(invalid.status).toBe(400);
+    expectConforms('/audit', 'get', invalid);
+    const outOfReach = await call(auditRoute.GET, { path: '/audit', token: alice });
+    expect(outOfReach.status).toBe(404);
+    expectConforms('/audit', 'get', outOfReach);
+
+    const ndjson = await call(auditExportRoute.GET, {
+      path: '/audit/export?format=ndjson&action=promotion.requested',
+      token: admin,
+    }).catch((error) => error);
+    expect(ndjson.status).toBe(200);
+    expect(ndjson.contentType).toContain('application/x-ndjson');
+    const badFormat = await call(auditExportRoute.GET, { path: '/audit/export?format=xml', token: admin });
+    expect(badFormat.status).toBe(400);
+    expectConforms('/audit/export', 'get', badFormat);
+
+    const verified = await call(auditVerifyRoute.GET, { path: '/audit/verify', token: admin });
+    expectConforms('/audit/verify', 'get', verified);
+    expect(verified.body).toMatchObject({ isIntact: true, firstBreak: null });
   });
 });
 

@@ -47,11 +47,13 @@ export async function call(
     params: Promise.resolve((options.params ?? {}) as never),
   });
   const text = await response.text();
+  const contentType = response.headers.get('content-type') ?? '';
+  const isJson = /\bjson\b/.test(contentType) && !contentType.includes('ndjson');
   return {
     status: response.status,
     headers: response.headers,
-    body: text ? JSON.parse(text) : null,
-    contentType: response.headers.get('content-type') ?? '',
+    body: isJson && text ? JSON.parse(text) : text,
+    contentType,
   };
 }
 
