@@ -79,6 +79,13 @@ export function TaskList({ environmentKey }: { environmentKey: string | null }) 
             {task.message && (
               <p className="mt-1 line-clamp-3 whitespace-pre-wrap text-sm text-slate-700">{task.message}</p>
             )}
+            {Object.keys(task.parameters).length > 0 && (
+              <p className="mt-1 font-mono text-xs text-slate-500">
+                {Object.entries(task.parameters)
+                  .map(([key, value]) => `${key}=${value}`)
+                  .join('  ')}
+              </p>
+            )}
           </li>
         ))}
       </ul>

@@ -31,7 +31,7 @@ export const planSchema = z.object({
 
 export const flowSchema = z.object({
   name,
-  path: z.string().startsWith('/', 'Must start with /').max(200),
+  path: z.string().regex(/^\//, 'Must start with /').max(200),
   methods: z.array(httpMethod).default([]),
   steps: z
     .array(
