@@ -1,15 +1,15 @@
 import { and, eq } from 'drizzle-orm';
 
 import { getDb, type Tx } from '@/db';
-import { apis, environments, notifications, promotions, users } from '@/db/schema';
+import { notifications, promotions, users } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { loadActor } from '@/lib/auth/actor';
 import { isAppError } from '@/lib/errors';
 import { enqueue, getQueue, queues } from '@/lib/jobs/queue';
 
 import { applyPromotion } from './apply-promotion';
-import type { DecisionContext } from './decision';
-import { mayDecideInTarget, promotionAction } from './rules';
+import { decisionContextOf } from './decision';
+import { mayDecideInTarget } from './rules';
 
 /** Enqueues the apply of an accepted (status `applying`) promotion, in the deciding transaction. */
 export async function queuePromotionApply(tx: Tx, promotionId: string): Promise<void> {
@@ -32,31 +32,13 @@ export async function applyQueuedPromotion(promotionId: string): Promise<'accept
       .where(eq(promotions.id, promotionId))
       .for('update');
     if (!promotion || promotion.status !== 'applying' || !promotion.decidedBy) return 'skipped';
-    const [target] = await tx
-      .select()
-      .from(environments)
-      .where(eq(environments.id, promotion.targetEnvironmentId));
-    const [targetApi] = await tx
-      .select({
-        id: apis.id,
-        currentRevision: apis.currentRevision,
-        definition: apis.definition,
-        lifecycleState: apis.lifecycleState,
-      })
-      .from(apis)
-      .where(and(eq(apis.environmentId, promotion.targetEnvironmentId), eq(apis.crossId, promotion.crossId)))
-      .for('update');
-    const context: DecisionContext = {
-      promotion,
-      target: target!,
-      targetApi: targetApi ?? null,
-      action: promotionAction(Boolean(targetApi)),
-    };
+    const context = await decisionContextOf(tx, promotion);
+    const { target } = context;
     const decider = await loadActor(tx, promotion.decidedBy, 'job');
 
     let failure: string | null = null;
-    if (!decider || !mayDecideInTarget(decider, target!.id, context.action)) {
-      failure = `The decider may no longer ${context.action} APIs in ${target!.name}.`;
+    if (!decider || !mayDecideInTarget(decider, target.id, context.action)) {
+      failure = `The decider may no longer ${context.action} APIs in ${target.name}.`;
     } else {
       try {
         // A savepoint: a refused apply rolls back its own writes, and the failure is still recorded.
@@ -67,7 +49,7 @@ export async function applyQueuedPromotion(promotionId: string): Promise<'accept
           .update(promotions)
           .set({ status: 'accepted', decidedAt: new Date(), targetApiId: result.apiId, result })
           .where(and(eq(promotions.id, promotionId), eq(promotions.status, 'applying')));
-        await notifyRequester(tx, promotion, target!.name, 'accepted', null);
+        await notifyRequester(tx, promotion, target.name, 'accepted', null);
         return 'accepted';
       } catch (error) {
         if (!isAppError(error)) throw error;
@@ -97,7 +79,7 @@ export async function applyQueuedPromotion(promotionId: string): Promise<'accept
         changes: { before: { status: 'applying' }, after: { status: 'failed' } },
       },
     );
-    await notifyRequester(tx, promotion, target!.name, 'failed', failure);
+    await notifyRequester(tx, promotion, target.name, 'failed', failure);
     return 'failed';
   });
 }

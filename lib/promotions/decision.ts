@@ -43,23 +43,10 @@ export async function lockForDecision(
   const [promotion] = await tx.select().from(promotions).where(eq(promotions.id, promotionId)).for('update');
   if (!promotion || !canSeePromotion(actor, promotion)) throw notFound('Promotion');
 
-  const [target] = await tx
-    .select()
-    .from(environments)
-    .where(eq(environments.id, promotion.targetEnvironmentId));
-  const [targetApi] = await tx
-    .select({
-      id: apis.id,
-      currentRevision: apis.currentRevision,
-      definition: apis.definition,
-      lifecycleState: apis.lifecycleState,
-    })
-    .from(apis)
-    .where(and(eq(apis.environmentId, promotion.targetEnvironmentId), eq(apis.crossId, promotion.crossId)))
-    .for('update');
-  const action = promotionAction(Boolean(targetApi));
+  const context = await decisionContextOf(tx, promotion);
+  const { target, action } = context;
 
-  const refusal = whyCannotDecide(actor, promotion, action, target!);
+  const refusal = whyCannotDecide(actor, promotion, action, target);
   if (refusal) {
     throw new DeniedError(refusal, {
       action: auditAction,
@@ -68,7 +55,32 @@ export async function lockForDecision(
     });
   }
   if (promotion.status !== 'pending') throw await alreadyDecided(tx, promotion);
-  return { promotion, target: target!, targetApi: targetApi ?? null, action };
+  return context;
+}
+
+/** The API with this cross id already in the environment, locked for the transaction, if any. */
+export async function lockTargetApi(tx: Tx, environmentId: string, crossId: string) {
+  const [targetApi] = await tx
+    .select({
+      id: apis.id,
+      currentRevision: apis.currentRevision,
+      definition: apis.definition,
+      lifecycleState: apis.lifecycleState,
+    })
+    .from(apis)
+    .where(and(eq(apis.environmentId, environmentId), eq(apis.crossId, crossId)))
+    .for('update');
+  return targetApi ?? null;
+}
+
+/** What deciding a promotion works on: its target environment, the API there (locked), create or update. */
+export async function decisionContextOf(tx: Tx, promotion: Promotion): Promise<DecisionContext> {
+  const [target] = await tx
+    .select()
+    .from(environments)
+    .where(eq(environments.id, promotion.targetEnvironmentId));
+  const targetApi = await lockTargetApi(tx, promotion.targetEnvironmentId, promotion.crossId);
+  return { promotion, target: target!, targetApi, action: promotionAction(Boolean(targetApi)) };
 }
 
 async function alreadyDecided(tx: Tx, promotion: Promotion): Promise<AppError> {

@@ -16,6 +16,7 @@ import { AppError, notFound } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 
 import { composeDefinition, resolveParts } from './compose-definition';
+import { lockTargetApi } from './decision';
 import { promotionAction, type PromotionAction } from './rules';
 
 const part = z.enum(definitionParts);
@@ -139,16 +140,7 @@ export async function preparePromotion(
     .where(and(eq(apiRevisions.apiId, api.id), eq(apiRevisions.revision, revision)));
   if (!row) throw notFound(`Revision ${revision}`);
 
-  const [targetApi] = await tx
-    .select({
-      id: apis.id,
-      currentRevision: apis.currentRevision,
-      definition: apis.definition,
-      lifecycleState: apis.lifecycleState,
-    })
-    .from(apis)
-    .where(and(eq(apis.environmentId, target.id), eq(apis.crossId, api.crossId)))
-    .for('update');
+  const targetApi = await lockTargetApi(tx, target.id, api.crossId);
 
   const { included, excluded } = resolveParts(input.include, input.exclude);
   const composed = composeDefinition(
