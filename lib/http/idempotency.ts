@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 
 import { getDb } from '@/db';
 import { idempotencyKeys } from '@/db/schema';
@@ -16,7 +16,7 @@ const replayedHeaders = ['content-type', 'location'];
  * while the first is still running is 409. The key is claimed (a row in `running`) before the work
  * starts, so two racing retries cannot both run it. A request that fails with an unexpected error
  * releases its key so it can be retried; one whose process dies mid-way keeps it `running` (a 409)
- * rather than risk a second effect.
+ * rather than risk a second effect. Keys are remembered for 24 hours.
  */
 export async function withIdempotency(
   actor: Actor,
@@ -36,6 +36,9 @@ export async function withIdempotency(
   const db = getDb();
   const where = and(eq(idempotencyKeys.userId, actor.userId), eq(idempotencyKeys.key, key));
 
+  // Keys are kept a day: prune older ones now and then rather than in a job.
+  if (Math.random() < 0.01)
+    await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - interval '24 hours'`));
   const claimed = await db
     .insert(idempotencyKeys)
     .values({ userId: actor.userId, key, fingerprint })

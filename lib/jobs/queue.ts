@@ -13,7 +13,10 @@ import { env } from '@/lib/env';
  * and a queued job survives a restart.
  */
 
-export const queues = { applyPromotion: 'promotion-apply' } as const;
+export const queues = {
+  applyPromotion: 'promotion-apply',
+  applyPromotionFailed: 'promotion-apply-failed',
+} as const;
 
 const globalForBoss = globalThis as unknown as { stagewayBoss?: Promise<PgBoss> };
 
@@ -32,7 +35,13 @@ async function startBoss(): Promise<PgBoss> {
     : new PgBoss({ db: embeddedExecutor() as never, schema: 'pgboss' });
   boss.on('error', (error) => console.error('job queue error', error));
   await boss.start();
-  await boss.createQueue(queues.applyPromotion, { retryLimit: 5, retryDelay: 5, retryBackoff: true });
+  await boss.createQueue(queues.applyPromotionFailed);
+  await boss.createQueue(queues.applyPromotion, {
+    retryLimit: 5,
+    retryDelay: 5,
+    retryBackoff: true,
+    deadLetter: queues.applyPromotionFailed,
+  });
   return boss;
 }
 

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 
 import { getDb, type Tx } from '@/db';
 import { notifications, promotions, users } from '@/db/schema';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAudit, systemActor } from '@/lib/audit/record';
 import { loadActor } from '@/lib/auth/actor';
 import { isAppError } from '@/lib/errors';
 import { enqueue, getQueue, queues } from '@/lib/jobs/queue';
@@ -57,30 +57,54 @@ export async function applyQueuedPromotion(promotionId: string): Promise<'accept
       }
     }
 
-    await tx
-      .update(promotions)
-      .set({ status: 'failed', decidedAt: new Date(), reason: failure })
-      .where(and(eq(promotions.id, promotionId), eq(promotions.status, 'applying')));
-    await recordAudit(
-      tx,
-      {
-        type: 'system',
-        id: null,
-        name: 'Stageway (promotion job)',
-        authMethod: null,
-        context: { ip: null, userAgent: null, requestId: null },
-      },
-      {
-        action: 'promotion.failed',
-        outcome: 'error',
-        environmentIds: [promotion.sourceEnvironmentId, promotion.targetEnvironmentId],
-        target: { type: 'promotion', id: promotion.id },
-        reason: failure,
-        changes: { before: { status: 'applying' }, after: { status: 'failed' } },
-      },
-    );
-    await notifyRequester(tx, promotion, target.name, 'failed', failure);
+    await failPromotion(tx, promotion, target.name, failure);
     return 'failed';
+  });
+}
+
+/** Ends an `applying` promotion as failed, with the reason: audited, and the requester is told. */
+async function failPromotion(
+  tx: Tx,
+  promotion: typeof promotions.$inferSelect,
+  targetName: string,
+  reason: string,
+) {
+  const [failed] = await tx
+    .update(promotions)
+    .set({ status: 'failed', decidedAt: new Date(), reason })
+    .where(and(eq(promotions.id, promotion.id), eq(promotions.status, 'applying')))
+    .returning({ id: promotions.id });
+  if (!failed) return;
+  await recordAudit(tx, systemActor, {
+    action: 'promotion.failed',
+    outcome: 'error',
+    environmentIds: [promotion.sourceEnvironmentId, promotion.targetEnvironmentId],
+    target: { type: 'promotion', id: promotion.id },
+    reason,
+    changes: { before: { status: 'applying' }, after: { status: 'failed' } },
+  });
+  await notifyRequester(tx, promotion, targetName, 'failed', reason);
+}
+
+/**
+ * A job whose retries are exhausted (an error that is not a refusal kept coming back) lands on the
+ * dead-letter queue: its promotion must not stay `applying` forever, so it fails, with the reason.
+ */
+export async function failExhaustedPromotion(promotionId: string): Promise<void> {
+  await getDb().transaction(async (tx) => {
+    const [promotion] = await tx
+      .select()
+      .from(promotions)
+      .where(eq(promotions.id, promotionId))
+      .for('update');
+    if (!promotion || promotion.status !== 'applying') return;
+    const { target } = await decisionContextOf(tx, promotion);
+    await failPromotion(
+      tx,
+      promotion,
+      target.name,
+      'Applying kept failing (the server log has the errors); nothing was applied.',
+    );
   });
 }
 

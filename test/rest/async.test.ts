@@ -7,7 +7,12 @@ import * as promotionRoute from '@/app/api/v1/promotions/[id]/route';
 import { closeDb, getDb } from '@/db';
 import { notifications, promotions } from '@/db/schema';
 import { stopQueue } from '@/lib/jobs/queue';
-import { applyQueuedPromotion, startPromotionWorker } from '@/lib/promotions/apply-queued-promotion';
+import {
+  applyQueuedPromotion,
+  failExhaustedPromotion,
+  startPromotionWorker,
+} from '@/lib/promotions/apply-queued-promotion';
+import { getQueue, queues } from '@/lib/jobs/queue';
 import { auditEventsSince, createTestApi, isPostgres, lastAuditSeq } from '@/test/fixtures';
 
 import { call, expectConforms, tokenFor } from './harness';
@@ -133,6 +138,34 @@ describe('async promotions (JFrog async; a pg-boss job enqueued in the deciding 
     ]);
     const notices = await getDb().select().from(notifications).where(eq(notifications.promotionId, id));
     expect(notices.map((notice) => notice.kind)).toEqual(['promotion.failed']);
+  });
+
+  it('a job whose retries run out lands on the dead-letter queue, and its promotion fails instead of hanging', async () => {
+    const boss = await getQueue();
+    const queue = await boss.getQueue(queues.applyPromotion);
+    expect(queue).toMatchObject({ deadLetter: queues.applyPromotionFailed, retryLimit: 5 });
+
+    const api = await createTestApi();
+    const created = await call(apiPromotionsRoute.POST, {
+      method: 'POST',
+      path: `/apis/${api.id}/promotions`,
+      params: { id: api.id },
+      token: alice,
+      body: { target: 'qa' },
+    });
+    const id = (created.body as { id: string }).id;
+    expect((await acceptAsync(id, bob)).status).toBe(202);
+    const since = await lastAuditSeq();
+    await failExhaustedPromotion(id);
+    expect(await status(id)).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('kept failing'),
+    });
+    expect((await auditEventsSince(since)).map((event) => event.action)).toEqual(['promotion.failed']);
+    // Once failed, a late job changes nothing.
+    expect(await applyQueuedPromotion(id)).toBe('skipped');
+    await failExhaustedPromotion(id);
+    expect(await auditEventsSince(since)).toHaveLength(1);
   });
 
   it.runIf(isPostgres())('a job queued before a restart completes after it', async () => {
