@@ -69,17 +69,16 @@ export default async function PromotionPage({ params }: PageProps<'/promotions/[
             )}
           </p>
         </div>
-        {isOpen && (
-          <DecisionPanel
-            promotionId={promotion.id}
-            action={promotion.action}
-            apiName={promotion.apiName}
-            targetName={promotion.targetName}
-            canDecide={promotion.canDecide}
-            whyCannotDecide={promotion.whyCannotDecide}
-            canCancel={promotion.canCancel}
-          />
-        )}
+        {/* Mounted whatever the status, so the outcome of a decision stays on screen after the refresh. */}
+        <DecisionPanel
+          promotionId={promotion.id}
+          action={promotion.action}
+          apiName={promotion.apiName}
+          targetName={promotion.targetName}
+          canDecide={promotion.canDecide}
+          whyCannotDecide={promotion.whyCannotDecide}
+          canCancel={promotion.canCancel}
+        />
       </div>
 
       {(promotion.title || promotion.message) && (
