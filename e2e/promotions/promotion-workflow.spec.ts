@@ -156,3 +156,10 @@ test('alice cannot accept in QA, even with a direct request to the accept action
   await alice.reload();
   await expect(alice.getByRole('heading', { level: 1 })).toContainText('accepted');
 });
+
+test('a deprecated API cannot be promoted, and the page says why', async ({ browser }) => {
+  const alice = await pageAs(browser, 'alice');
+  await openApi(alice, 'dev', 'Geo Lookup');
+  await expect(alice.getByRole('button', { name: 'Promote' })).toBeDisabled();
+  await expect(alice.getByText('This API is deprecated: it cannot be promoted.')).toBeVisible();
+});
