@@ -14,6 +14,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 import type { ApiDefinition } from '@/lib/apis/definition';
@@ -66,9 +67,7 @@ export const environments = pgTable(
       .references(() => installations.id),
     // Position in the lifecycle (DEV 10, QA 20 …): pickers and switchers sort by it.
     position: integer('position').notNull(),
-    // Policy of the environment as a promotion target.
-    approvalsRequired: integer('approvals_required').notNull().default(1),
-    selfApprovalAllowed: boolean('self_approval_allowed').notNull().default(false),
+    // Settings of the environment as a promotion target; who must approve is its approval policy.
     directPromotionAllowed: boolean('direct_promotion_allowed').notNull().default(false),
     // Environment ids that may promote into this one; null means any environment.
     allowedSourceIds: uuid('allowed_source_ids').array(),
@@ -78,7 +77,6 @@ export const environments = pgTable(
     uniqueIndex('environments_key_key').on(t.key),
     index('environments_installation_idx').on(t.installationId, t.position),
     check('environments_key_format', sql`${t.key} ~ '^[a-z][a-z0-9-]{0,31}$'`),
-    check('environments_approvals_positive', sql`${t.approvalsRequired} >= 1`),
   ],
 );
 
@@ -178,6 +176,9 @@ export const apiRevisions = pgTable(
     message: text('message'),
     createdAt: createdAt(),
     createdBy: uuid('created_by').references(() => users.id),
+    // The promotion that wrote this revision, if one did: its authors are the revision's authors
+    // (whoever accepted it only approved it).
+    promotionId: uuid('promotion_id').references((): AnyPgColumn => promotions.id),
   },
   (t) => [
     primaryKey({ columns: [t.apiId, t.revision] }),
@@ -249,6 +250,8 @@ export const promotionStatus = pgEnum('promotion_status', [
   'rejected',
   'cancelled',
   'failed',
+  'expired',
+  'superseded',
 ]);
 export const promotionMode = pgEnum('promotion_mode', ['request', 'direct']);
 export const promotionType = pgEnum('promotion_type', ['copy', 'move']);
@@ -296,6 +299,14 @@ export const promotions = pgTable(
     requestedBy: uuid('requested_by')
       .notNull()
       .references(() => users.id),
+    // Who made the promoted revision or one between the target's and it, fixed at the request: an
+    // approval policy may keep them from approving.
+    authorIds: uuid('author_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    // The request this one replaced when its requester brought it up to date with the source.
+    supersedes: uuid('supersedes').references((): AnyPgColumn => promotions.id),
     createdAt: createdAt(),
     decidedBy: uuid('decided_by').references(() => users.id),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
@@ -313,6 +324,8 @@ export const promotions = pgTable(
       .on(t.targetEnvironmentId, t.createdAt.desc(), t.id.desc())
       .where(sql`${t.status} = 'pending'`),
     index('promotions_api_idx').on(t.apiId, t.createdAt.desc(), t.id.desc()),
+    // A request is brought up to date at most once: one successor each.
+    uniqueIndex('promotions_supersedes_key').on(t.supersedes),
     index('promotions_requested_by_idx').on(t.requestedBy, t.createdAt.desc(), t.id.desc()),
     check('promotions_distinct_environments', sql`${t.sourceEnvironmentId} <> ${t.targetEnvironmentId}`),
     check(
@@ -324,6 +337,66 @@ export const promotions = pgTable(
       columns: [t.apiId, t.sourceRevision],
       foreignColumns: [apiRevisions.apiId, apiRevisions.revision],
     }),
+  ],
+);
+
+export type ApproverRule =
+  { kind: 'group'; groupId: string; count: number } | { kind: 'role'; role: string; count: number };
+
+/**
+ * Who must approve promotions into an environment. Versioned and append-only (a trigger refuses
+ * UPDATE and DELETE): a change is a new version, the highest is in force, and every approval and
+ * acceptance names the version it was judged by.
+ */
+export const approvalPolicies = pgTable(
+  'approval_policies',
+  {
+    environmentId: uuid('environment_id')
+      .notNull()
+      .references(() => environments.id),
+    version: integer('version').notNull(),
+    approvalsRequired: integer('approvals_required').notNull().default(1),
+    // All must be met: "1 from group SRE and 1 from group Security".
+    rules: jsonb('rules').$type<ApproverRule[]>().notNull().default([]),
+    // Whether one person's approval may count toward several rules.
+    approverMayFillSeveralRules: boolean('approver_may_fill_several_rules').notNull().default(true),
+    selfApprovalAllowed: boolean('self_approval_allowed').notNull().default(false),
+    authorsMayNotApprove: boolean('authors_may_not_approve').notNull().default(false),
+    // Pending requests older than this many hours expire; null: never.
+    expiryHours: integer('expiry_hours'),
+    reasonRequiredOnReject: boolean('reason_required_on_reject').notNull().default(true),
+    titleRequired: boolean('title_required').notNull().default(false),
+    createdAt: createdAt(),
+    createdBy: uuid('created_by').references(() => users.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.environmentId, t.version] }),
+    check('approval_policies_version_positive', sql`${t.version} >= 1`),
+    check('approval_policies_approvals_range', sql`${t.approvalsRequired} between 1 and 20`),
+    check('approval_policies_expiry_positive', sql`${t.expiryHours} is null or ${t.expiryHours} >= 1`),
+  ],
+);
+
+/**
+ * One approval per person per promotion (the primary key holds it). Append-only: an approval is
+ * never withdrawn or edited; a superseded request starts again as a new promotion.
+ */
+export const promotionApprovals = pgTable(
+  'promotion_approvals',
+  {
+    promotionId: uuid('promotion_id')
+      .notNull()
+      .references(() => promotions.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    policyVersion: integer('policy_version').notNull(),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.promotionId, t.userId] }),
+    index('promotion_approvals_user_idx').on(t.userId),
   ],
 );
 

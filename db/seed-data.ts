@@ -14,6 +14,8 @@ export type SeedApi = {
   revisions: { definition: ApiDefinitionInput; message: string }[];
   /** when set, the API also exists in QA holding this (1-based, older than current) DEV revision as its revision 1 */
   inQaAtRevision?: number;
+  /** when set, the API also exists in DEMO holding this DEV revision, made there by grace@example.com */
+  inDemoAtRevision?: number;
   /** names of DEV groups attached to this API (must be names from seedGroups) */
   groups: string[];
   /** extra API members besides alice@example.com (who is primary owner of every DEV API) */
@@ -29,6 +31,7 @@ type Page = NonNullable<ApiDefinitionInput['pages']>[number];
 export const seedExtraUsers: { email: string; name: string }[] = [
   { email: 'erin@example.com', name: 'Erin Lopez' },
   { email: 'frank@example.com', name: 'Frank Osei' },
+  { email: 'grace@example.com', name: 'Grace Kim' },
 ];
 
 export const seedGroups: {
@@ -624,6 +627,7 @@ export const seedApis: SeedApi[] = [
       { definition: accountsV2, message: 'Add DR backup endpoint; raise page size to 250' },
     ],
     inQaAtRevision: 1,
+    inDemoAtRevision: 1,
     groups: ['Platform team'],
     members: [],
   },

@@ -36,7 +36,7 @@ describe('demo data', () => {
       { installation: 'Production', key: 'demo', name: 'DEMO' },
       { installation: 'Production', key: 'prod', name: 'PROD' },
     ]);
-    expect(await counts()).toMatchObject({ installations: 2, environments: 4, users: 7, apis: 8 });
+    expect(await counts()).toMatchObject({ installations: 2, environments: 4, users: 8, apis: 9 });
   });
 
   it('is idempotent', async () => {

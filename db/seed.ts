@@ -7,6 +7,7 @@ import { hashPassword } from '@/lib/auth/password';
 import type { Database, Tx } from './index';
 import {
   apiGroups,
+  approvalPolicies,
   apiRevisions,
   apis,
   environments,
@@ -58,8 +59,17 @@ export const demoUsers: DemoUser[] = [
     environments: { demo: 'APPROVER', prod: 'APPROVER' },
   },
   { email: 'dave@example.com', name: 'Dave Publisher', environments: { qa: 'PUBLISHER' } },
-  ...seedExtraUsers,
+  ...seedExtraUsers.map((user) =>
+    user.email === 'grace@example.com' ? { ...user, environments: { demo: 'PUBLISHER' as const } } : user,
+  ),
 ];
+
+/** PROD's change control: two approvers, one of them a release manager, and never an author. */
+export const releaseManagers = {
+  environment: 'prod',
+  name: 'Release managers',
+  members: ['carol@example.com', 'admin@example.com'],
+} as const;
 
 async function insertApi(
   tx: Tx,
@@ -175,6 +185,41 @@ export async function seedDemoData(db: Database): Promise<{ createdApis: number 
       }
     }
 
+    // Every environment starts with version 1 of its approval policy; PROD's is strict.
+    await tx
+      .insert(groups)
+      .values({ environmentId: environmentIds[releaseManagers.environment]!, name: releaseManagers.name })
+      .onConflictDoNothing();
+    const [releaseGroup] = await tx
+      .select({ id: groups.id })
+      .from(groups)
+      .where(
+        and(
+          eq(groups.environmentId, environmentIds[releaseManagers.environment]!),
+          eq(groups.name, releaseManagers.name),
+        ),
+      );
+    for (const email of releaseManagers.members) {
+      await tx
+        .insert(groupMembers)
+        .values({ groupId: releaseGroup!.id, userId: userIds[email]!, apiRole: 'USER' })
+        .onConflictDoNothing();
+    }
+    for (const [key, environmentId] of Object.entries(environmentIds)) {
+      const strict =
+        key === releaseManagers.environment
+          ? {
+              approvalsRequired: 2,
+              rules: [{ kind: 'group' as const, groupId: releaseGroup!.id, count: 1 }],
+              authorsMayNotApprove: true,
+            }
+          : {};
+      await tx
+        .insert(approvalPolicies)
+        .values({ environmentId, version: 1, ...strict })
+        .onConflictDoNothing();
+    }
+
     let createdApis = 0;
     const alice = userIds['alice@example.com']!;
     const bob = userIds['bob@example.com']!;
@@ -211,6 +256,16 @@ export async function seedDemoData(db: Database): Promise<{ createdApis: number 
           lifecycleState: 'published',
           revisions: [seed.revisions[seed.inQaAtRevision - 1]!],
           ownerId: bob,
+        });
+        createdApis++;
+      }
+      if (seed.inDemoAtRevision) {
+        await insertApi(tx, {
+          environmentId: environmentIds.demo!,
+          crossId: seed.crossId,
+          lifecycleState: 'published',
+          revisions: [seed.revisions[seed.inDemoAtRevision - 1]!],
+          ownerId: userIds['grace@example.com']!,
         });
         createdApis++;
       }

@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 
 export const demoPassword = 'stageway-demo';
-export const demoUsers = ['admin', 'alice', 'bob', 'carol', 'dave'] as const;
+export const demoUsers = ['admin', 'alice', 'bob', 'carol', 'dave', 'grace'] as const;
 export type DemoUser = (typeof demoUsers)[number];
 
 /** The storage state a setup test saved after signing this user in. */

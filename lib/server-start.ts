@@ -4,7 +4,7 @@ import { isEmpty, seedDemoData } from '@/db/seed';
 import { authSecret } from '@/lib/auth/secret';
 import { startAuditSealer } from '@/lib/audit/start-audit-sealer';
 import { env, isEmbeddedDatabase } from '@/lib/env';
-import { startPromotionWorker } from '@/lib/promotions/apply-queued-promotion';
+import { startPromotionWorkers } from '@/lib/promotions/workers';
 
 export async function startServer(): Promise<void> {
   try {
@@ -16,7 +16,7 @@ export async function startServer(): Promise<void> {
         `Stageway: first start, demo data created (${createdApis} APIs). Sign in as admin@example.com / stageway-demo.`,
       );
     }
-    if (env.STAGEWAY_WORKERS === 'on') await startPromotionWorker();
+    if (env.STAGEWAY_WORKERS === 'on') await startPromotionWorkers();
     console.info(`Stageway: database ready (${databaseDriver()}), jobs ${env.STAGEWAY_WORKERS}.`);
     startAuditSealer(env.AUDIT_SEAL_INTERVAL_SECONDS);
   } catch (error) {

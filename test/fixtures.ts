@@ -1,9 +1,19 @@
 import { and, eq, sql } from 'drizzle-orm';
 
 import { getDb } from '@/db';
-import { apiRevisions, apis, auditEvents, environments, roleBindings, users } from '@/db/schema';
+import {
+  apiRevisions,
+  apis,
+  auditEvents,
+  environments,
+  groupMembers,
+  groups,
+  roleBindings,
+  users,
+} from '@/db/schema';
 import { apiDefinitionSchema } from '@/lib/apis/definition';
 import { loadActor, type Actor } from '@/lib/auth/actor';
+import { updateApprovalPolicy, type ApprovalPolicyInput } from '@/lib/environments/update-approval-policy';
 
 export const isPostgres = () => Boolean(process.env.DATABASE_URL);
 
@@ -98,4 +108,53 @@ export async function createTestApi(
     role: 'PRIMARY_OWNER',
   });
   return api!;
+}
+
+/** Gives an environment these approval policy terms (a new version unless they are in force), as the admin. */
+export async function setApprovalPolicy(environmentKey: string, terms: ApprovalPolicyInput) {
+  try {
+    await updateApprovalPolicy(await actorFor('admin@example.com'), environmentKey, terms);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'no_changes') throw error;
+  }
+}
+
+export async function userIdOf(email: string): Promise<string> {
+  const [row] = await getDb().select({ id: users.id }).from(users).where(eq(users.email, email));
+  if (!row) throw new Error(`no user ${email}`);
+  return row.id;
+}
+
+/** Replaces a user's role in an environment (test setup; the domain's grantRole audits it). */
+export async function setEnvironmentRole(email: string, environmentKey: string, role: string | null) {
+  const user = await userIdOf(email);
+  const environment = await environmentId(environmentKey);
+  await getDb()
+    .delete(roleBindings)
+    .where(
+      and(
+        eq(roleBindings.userId, user),
+        eq(roleBindings.scope, 'environment'),
+        eq(roleBindings.environmentId, environment),
+      ),
+    );
+  if (role) {
+    await getDb()
+      .insert(roleBindings)
+      .values({ userId: user, scope: 'environment', environmentId: environment, role });
+  }
+}
+
+/** A group in an environment with these members (test setup until groups have domain functions). */
+export async function createTestGroup(environmentKey: string, name: string, emails: string[]) {
+  const [group] = await getDb()
+    .insert(groups)
+    .values({ environmentId: await environmentId(environmentKey), name })
+    .returning();
+  for (const email of emails) {
+    await getDb()
+      .insert(groupMembers)
+      .values({ groupId: group!.id, userId: await userIdOf(email), apiRole: 'USER' });
+  }
+  return group!;
 }

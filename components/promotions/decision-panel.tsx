@@ -4,50 +4,48 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useActionState, useState } from 'react';
 
-import {
-  acceptPromotionAction,
-  cancelPromotionAction,
-  rejectPromotionAction,
-} from '@/app/(console)/promotions/actions';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextArea } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { idle, type FormState } from '@/lib/actions/form-state';
 
-type Kind = 'accept' | 'reject' | 'cancel';
+type Kind = 'approve' | 'reject' | 'cancel' | 'update';
+type FormActionFn = (previous: FormState, formData: FormData) => Promise<FormState>;
+export type DecisionActions = Record<Kind, FormActionFn>;
 
-const actions = {
-  accept: acceptPromotionAction,
-  reject: rejectPromotionAction,
-  cancel: cancelPromotionAction,
-};
-
-const copy: Record<Kind, { open: string; title: string; confirm: string; field?: string }> = {
-  accept: {
-    open: 'Accept',
-    title: 'Accept this promotion?',
-    confirm: 'Accept promotion',
-    field: 'Comment (optional)',
+const copy: Record<
+  Kind,
+  { open: string; title: string; confirm: string; variant: 'primary' | 'danger' | 'secondary' }
+> = {
+  approve: { open: 'Approve', title: 'Approve this promotion?', confirm: 'Approve', variant: 'primary' },
+  reject: { open: 'Reject', title: 'Reject this promotion?', confirm: 'Reject promotion', variant: 'danger' },
+  cancel: {
+    open: 'Cancel request',
+    title: 'Withdraw this request?',
+    confirm: 'Withdraw request',
+    variant: 'secondary',
   },
-  reject: {
-    open: 'Reject',
-    title: 'Reject this promotion?',
-    confirm: 'Reject promotion',
-    field: 'Reason (optional)',
+  update: {
+    open: 'Update request',
+    title: 'Update this request to the current revision?',
+    confirm: 'Update request',
+    variant: 'primary',
   },
-  cancel: { open: 'Cancel request', title: 'Withdraw this request?', confirm: 'Withdraw request' },
 };
 
 function DecisionButton(props: {
   kind: Kind;
+  action: FormActionFn;
   promotionId: string;
   consequence: string;
+  /** A text field and its label, when the decision takes one. */
+  field?: string;
   onDone: (state: FormState) => void;
 }) {
   const [isOpen, setIsOpen] = useState(false);
   const [state, action, isPending] = useActionState(async (previous: FormState, formData: FormData) => {
-    const next = await actions[props.kind](previous, formData);
+    const next = await props.action(previous, formData);
     if (next.status === 'success') setIsOpen(false);
     props.onDone(next);
     return next;
@@ -56,11 +54,7 @@ function DecisionButton(props: {
 
   return (
     <>
-      <Button
-        type="button"
-        variant={props.kind === 'accept' ? 'primary' : props.kind === 'reject' ? 'danger' : 'secondary'}
-        onClick={() => setIsOpen(true)}
-      >
+      <Button type="button" variant={text.variant} onClick={() => setIsOpen(true)}>
         {text.open}
       </Button>
       <Dialog open={isOpen} onClose={() => setIsOpen(false)} title={text.title}>
@@ -68,8 +62,14 @@ function DecisionButton(props: {
           <input type="hidden" name="promotionId" value={props.promotionId} />
           <p className="text-sm text-slate-700">{props.consequence}</p>
           <FormMessage state={state.status === 'error' ? state : idle} />
-          {text.field && (
-            <TextArea label={text.field} name="text" rows={3} errors={state.fieldErrors?.text} />
+          {props.field && (
+            <TextArea
+              label={props.field}
+              name="text"
+              rows={3}
+              defaultValue={state.values?.text}
+              errors={state.fieldErrors?.text ?? state.fieldErrors?.reason}
+            />
           )}
           <div className="flex justify-end gap-3">
             <Button type="button" variant="secondary" onClick={() => setIsOpen(false)}>
@@ -90,17 +90,24 @@ function DecisionButton(props: {
 }
 
 /**
- * Accept, reject or withdraw a promotion. After a decision the inbox and its badge are refetched and
- * the page re-read, without a reload.
+ * Approve, reject, withdraw or update a promotion request. After each the inbox and its badge are
+ * refetched and the page re-read (or, after an update, the new request opened), without a reload.
  */
 export function DecisionPanel(props: {
+  actions: DecisionActions;
   promotionId: string;
   action: 'create' | 'update';
   apiName: string;
   targetName: string;
-  canDecide: boolean;
-  whyCannotDecide: string | null;
+  /** What is still needed after this approval: "approving completes the policy" or progress. */
+  approvalEffect: string;
+  canApprove: boolean;
+  whyCannotApprove: string | null;
+  canReject: boolean;
+  reasonRequired: boolean;
   canCancel: boolean;
+  canUpdateRequest: boolean;
+  revisions: { requested: number; now: number };
 }) {
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -108,49 +115,59 @@ export function DecisionPanel(props: {
 
   const onDone = (state: FormState) => {
     setOutcome(state);
-    if (state.status === 'success') {
-      void queryClient.invalidateQueries({ queryKey: ['tasks'] });
-      router.refresh();
-    }
+    if (state.status !== 'success') return;
+    void queryClient.invalidateQueries({ queryKey: ['tasks'] });
+    const successor = state.values?.promotionId;
+    if (successor && successor !== props.promotionId) router.push(`/promotions/${successor}`);
+    else router.refresh();
   };
-
-  const effect =
-    props.action === 'create'
-      ? `Accepting creates ${props.apiName} in ${props.targetName}.`
-      : `Accepting updates ${props.apiName} in ${props.targetName} with a new revision.`;
 
   return (
     <div className="space-y-3">
       {outcome && outcome.status === 'success' && <FormMessage state={outcome} />}
       <div className="flex flex-wrap items-center gap-3">
-        {props.canDecide && (
-          <>
-            <DecisionButton
-              kind="accept"
-              promotionId={props.promotionId}
-              consequence={effect}
-              onDone={onDone}
-            />
-            <DecisionButton
-              kind="reject"
-              promotionId={props.promotionId}
-              consequence={`Nothing changes in ${props.targetName}; the requester is told, and may request again.`}
-              onDone={onDone}
-            />
-          </>
+        {props.canApprove && (
+          <DecisionButton
+            kind="approve"
+            action={props.actions.approve}
+            promotionId={props.promotionId}
+            consequence={props.approvalEffect}
+            field="Comment (optional)"
+            onDone={onDone}
+          />
+        )}
+        {props.canReject && (
+          <DecisionButton
+            kind="reject"
+            action={props.actions.reject}
+            promotionId={props.promotionId}
+            consequence={`Rejecting ends the request at once: nothing changes in ${props.targetName}, and the requester is told why.`}
+            field={props.reasonRequired ? 'Reason (required)' : 'Reason (optional)'}
+            onDone={onDone}
+          />
+        )}
+        {props.canUpdateRequest && (
+          <DecisionButton
+            kind="update"
+            action={props.actions.update}
+            promotionId={props.promotionId}
+            consequence={`A new request carries revision ${props.revisions.now} instead of ${props.revisions.requested}; the approvals given so far stay with this one, so approvers start again.`}
+            onDone={onDone}
+          />
         )}
         {props.canCancel && (
           <DecisionButton
             kind="cancel"
+            action={props.actions.cancel}
             promotionId={props.promotionId}
             consequence="The request is withdrawn; nothing changes in the target."
             onDone={onDone}
           />
         )}
       </div>
-      {props.whyCannotDecide && (
-        <p className="text-sm text-slate-600">
-          <span className="font-medium">Accept is unavailable:</span> {props.whyCannotDecide}
+      {props.whyCannotApprove && (
+        <p className="max-w-md text-sm text-slate-600">
+          <span className="font-medium">You cannot approve:</span> {props.whyCannotApprove}
         </p>
       )}
     </div>

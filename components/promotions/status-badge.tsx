@@ -7,6 +7,8 @@ const tones: Record<string, BadgeTone> = {
   rejected: 'red',
   cancelled: 'gray',
   failed: 'red',
+  expired: 'gray',
+  superseded: 'gray',
 };
 
 export function PromotionStatusBadge({ status }: { status: string }) {

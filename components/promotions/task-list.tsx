@@ -3,13 +3,18 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 
+import { ApprovalSummary } from '@/components/promotions/approval-progress';
 import { PromotionActionBadge } from '@/components/promotions/status-badge';
+import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { fetchJson } from '@/lib/fetch-json';
 import type { Page } from '@/lib/pagination';
-import type { Task } from '@/lib/promotions/queries';
+import type { TaskWithProgress } from '@/lib/promotions/queries';
 
-type TaskJson = Omit<Task, 'createdAt' | 'decidedAt'> & { createdAt: string; decidedAt: string | null };
+type TaskJson = Omit<TaskWithProgress, 'createdAt' | 'decidedAt'> & {
+  createdAt: string;
+  decidedAt: string | null;
+};
 
 const ageFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
@@ -25,13 +30,23 @@ function age(iso: string): string {
   return 'just now';
 }
 
-/** The inbox: refreshes by itself every 30 s and whenever a decision invalidates ['tasks']. */
-export function TaskList({ environmentKey }: { environmentKey: string | null }) {
+/**
+ * The inbox, or with `waiting` the tasks the user approved that still need others: refreshes by
+ * itself every 30 s and whenever a decision invalidates ['tasks'].
+ */
+export function TaskList({
+  environmentKey,
+  waiting = false,
+}: {
+  environmentKey: string | null;
+  waiting?: boolean;
+}) {
   const query = useInfiniteQuery({
-    queryKey: ['tasks', 'list', environmentKey],
+    queryKey: ['tasks', waiting ? 'waiting' : 'list', environmentKey],
     queryFn: ({ pageParam }) => {
       const params = new URLSearchParams();
       if (environmentKey) params.set('environment', environmentKey);
+      if (waiting) params.set('waiting', '1');
       if (pageParam) params.set('cursor', pageParam);
       return fetchJson<Page<TaskJson>>(`/api/console/tasks?${params}`);
     },
@@ -48,14 +63,16 @@ export function TaskList({ environmentKey }: { environmentKey: string | null }) 
   if (tasks.length === 0) {
     return (
       <p className="rounded-xl bg-white p-8 text-center text-sm text-slate-500 shadow-sm ring-1 ring-slate-200">
-        No promotion is waiting for your decision.
+        {waiting
+          ? 'Nothing you approved is waiting for others.'
+          : 'No promotion is waiting for your decision.'}
       </p>
     );
   }
 
   return (
     <div className="space-y-3">
-      <ul className="space-y-3" aria-label="Tasks">
+      <ul className="space-y-3" aria-label={waiting ? 'Waiting for others' : 'Tasks'}>
         {tasks.map((task) => (
           <li key={task.id} className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
             <div className="flex flex-wrap items-center justify-between gap-2">
@@ -70,11 +87,19 @@ export function TaskList({ environmentKey }: { environmentKey: string | null }) 
                   {task.sourceName} → {task.targetName}
                 </span>
                 <PromotionActionBadge action={task.action} />
+                {task.sourceRevisionNow !== task.sourceRevision && (
+                  <Badge tone="amber">
+                    source changed: revision {task.sourceRevision} → {task.sourceRevisionNow}
+                  </Badge>
+                )}
               </div>
               <span className="text-xs text-slate-500">
                 {task.requestedByName} · <time dateTime={task.createdAt}>{age(task.createdAt)}</time>
               </span>
             </div>
+            <p className="mt-1">
+              <ApprovalSummary progress={task.progress} />
+            </p>
             {task.title && <p className="mt-2 text-sm font-medium">{task.title}</p>}
             {task.message && (
               <p className="mt-1 line-clamp-3 whitespace-pre-wrap text-sm text-slate-700">{task.message}</p>

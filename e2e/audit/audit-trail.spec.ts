@@ -25,9 +25,9 @@ test.describe('the audit trail, as an organization admin', () => {
     const bob = await browser.newContext({ storageState: storageStateOf('bob') });
     const bobPage = await bob.newPage();
     await bobPage.goto(promotionUrl);
-    await bobPage.getByRole('button', { name: 'Accept', exact: true }).click();
-    await bobPage.getByRole('dialog').getByRole('button', { name: 'Accept promotion' }).click();
-    await expect(bobPage.getByText(/^Promotion accepted/)).toBeVisible();
+    await bobPage.getByRole('button', { name: 'Approve', exact: true }).click();
+    await bobPage.getByRole('dialog').getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect(bobPage.getByText(/^Approved, and the policy is met/)).toBeVisible();
     await bob.close();
 
     await page.goto('/');

@@ -9,6 +9,7 @@ const expected: Record<DemoUser, Record<string, string[]>> = {
   bob: { Development: ['QA'] },
   carol: { Production: ['DEMO', 'PROD'] },
   dave: { Development: ['QA'] },
+  grace: { Production: ['DEMO'] },
 };
 
 for (const [user, groups] of Object.entries(expected) as [DemoUser, Record<string, string[]>][]) {

@@ -27,7 +27,7 @@ async function openTask(page: Page, apiName: string, action: 'create' | 'update'
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`Promote ${apiName}`);
 }
 
-test('alice promotes to QA, bob accepts, then rejects the next one; alice sees the outcome', async ({
+test('alice promotes to QA, bob approves, then rejects the next one; alice sees the outcome', async ({
   browser,
 }) => {
   const alice = await pageAs(browser, 'alice');
@@ -56,9 +56,11 @@ test('alice promotes to QA, bob accepts, then rejects the next one; alice sees t
   await expect(bob.getByRole('link', { name: /^Tasks/ }).getByLabel(/waiting/)).toBeVisible();
   await openTask(bob, 'Order Tracking', 'create');
   await expect(bob.getByText('Order Tracking for QA: please review.')).toBeVisible();
-  await bob.getByRole('button', { name: 'Accept', exact: true }).click();
-  await bob.getByRole('dialog').getByRole('button', { name: 'Accept promotion' }).click();
-  await expect(bob.getByText('Promotion accepted: the API was created (revision 1).')).toBeVisible();
+  await bob.getByRole('button', { name: 'Approve', exact: true }).click();
+  await bob.getByRole('dialog').getByRole('button', { name: 'Approve', exact: true }).click();
+  await expect(
+    bob.getByText('Approved, and the policy is met: the API was created (revision 1).'),
+  ).toBeVisible();
 
   // The API is in QA, without alice's members and groups.
   await bob.getByRole('link', { name: 'API in QA' }).click();
@@ -83,7 +85,7 @@ test('alice promotes to QA, bob accepts, then rejects the next one; alice sees t
 
   await openTask(bob, 'Order Tracking', 'update');
   await bob.getByRole('button', { name: 'Reject', exact: true }).click();
-  await bob.getByRole('dialog').getByLabel('Reason (optional)').fill('Needs a changelog page first');
+  await bob.getByRole('dialog').getByLabel('Reason (required)').fill('Needs a changelog page first');
   await bob.getByRole('dialog').getByRole('button', { name: 'Reject promotion' }).click();
   await expect(bob.getByText('Promotion rejected.')).toBeVisible();
 
@@ -109,15 +111,15 @@ test('bob cannot promote alice’s DEV API: he cannot even see it', async ({ bro
   expect((await bob.goto(url))?.status()).toBe(404);
 });
 
-test('alice cannot accept in QA, even with a direct request to the accept action', async ({ browser }) => {
+test('alice cannot approve in QA, even with a direct request to the approve action', async ({ browser }) => {
   const alice = await pageAs(browser, 'alice');
   const bob = await pageAs(browser, 'bob');
 
   await openApi(alice, 'dev', 'Product Catalog');
   await requestPromotion(alice, 'QA', 'Catalog to QA');
   await alice.getByRole('link', { name: 'View request' }).click();
-  await expect(alice.getByRole('button', { name: 'Accept', exact: true })).toHaveCount(0);
-  await expect(alice.getByText('Accept is unavailable:')).toBeVisible();
+  await expect(alice.getByRole('button', { name: 'Approve', exact: true })).toHaveCount(0);
+  await expect(alice.getByText('You cannot approve:')).toBeVisible();
   const promotionUrl = alice.url();
 
   // Capture bob's accept request without letting it through.
@@ -131,8 +133,8 @@ test('alice cannot accept in QA, even with a direct request to the accept action
       await route.continue();
     }
   });
-  await bob.getByRole('button', { name: 'Accept', exact: true }).click();
-  await bob.getByRole('dialog').getByRole('button', { name: 'Accept promotion' }).click();
+  await bob.getByRole('button', { name: 'Approve', exact: true }).click();
+  await bob.getByRole('dialog').getByRole('button', { name: 'Approve', exact: true }).click();
   await expect.poll(() => captured).toBeDefined();
   const replay = (page: Page) =>
     page.request.post(captured!.url(), {
@@ -152,7 +154,7 @@ test('alice cannot accept in QA, even with a direct request to the accept action
 
   // The same request with bob's session accepts: the refusal was about alice, not a broken request.
   await bob.unroute('**/promotions/**');
-  expect(await (await replay(bob)).text()).toContain('Promotion accepted');
+  expect(await (await replay(bob)).text()).toContain('Approved, and the policy is met');
   await alice.reload();
   await expect(alice.getByRole('heading', { level: 1 })).toContainText('accepted');
 });

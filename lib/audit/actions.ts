@@ -10,15 +10,20 @@ export const auditActions = {
   'api.updated': 'API updated',
   'api.archived': 'API archived',
   'promotion.requested': 'Promotion requested',
+  'promotion.approved': 'Promotion approved',
   'promotion.accepted': 'Promotion accepted',
+  'promotion.applied': 'Promotion applied',
   'promotion.rejected': 'Promotion rejected',
   'promotion.cancelled': 'Promotion cancelled',
   'promotion.failed': 'Promotion failed',
+  'promotion.expired': 'Promotion expired',
+  'promotion.superseded': 'Promotion request updated',
   'role.granted': 'Role granted',
   'role.revoked': 'Role revoked',
   'token.created': 'API token created',
   'token.revoked': 'API token revoked',
   'environment.updated': 'Environment settings changed',
+  'environment.policy_updated': 'Approval policy changed',
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

@@ -8,7 +8,7 @@ import { recordSignOut, signInWithOidc, signInWithPassword } from '@/lib/auth/si
 import { updateEnvironmentSettings } from '@/lib/environments/update-environment-settings';
 import { grantRole } from '@/lib/roles/grant-role';
 import { revokeRole } from '@/lib/roles/revoke-role';
-import { acceptPromotion } from '@/lib/promotions/accept-promotion';
+import { approvePromotion } from '@/lib/promotions/approve-promotion';
 import { applyQueuedPromotion } from '@/lib/promotions/apply-queued-promotion';
 import { cancelPromotion } from '@/lib/promotions/cancel-promotion';
 import { rejectPromotion } from '@/lib/promotions/reject-promotion';
@@ -22,6 +22,7 @@ import {
   createTestApi,
   environmentId,
   lastAuditSeq,
+  setApprovalPolicy,
 } from '@/test/fixtures';
 
 import { auditActions } from './actions';
@@ -327,8 +328,7 @@ const cases: Case[] = [
         act: () =>
           updateEnvironmentSettings(admin, {
             environmentId: demo,
-            approvalsRequired: 2,
-            selfApprovalAllowed: false,
+            name: 'Demo',
             allowedSourceIds: [qa],
           }),
         events: [
@@ -338,10 +338,10 @@ const cases: Case[] = [
             environmentIds: [demo],
             targetType: 'environment',
             targetId: demo,
-            // Only what changed: selfApprovalAllowed was already false.
+            // Only what changed: the name was already Demo.
             changes: {
-              before: { approvalsRequired: 1, allowedSourceIds: null },
-              after: { approvalsRequired: 2, allowedSourceIds: [qa] },
+              before: { allowedSourceIds: null },
+              after: { allowedSourceIds: [qa] },
             },
           },
         ],
@@ -354,7 +354,7 @@ const cases: Case[] = [
       const bob = await actorFor('bob@example.com');
       const qa = await environmentId('qa');
       return {
-        act: () => updateEnvironmentSettings(bob, { environmentId: qa, selfApprovalAllowed: true }),
+        act: () => updateEnvironmentSettings(bob, { environmentId: qa, directPromotionAllowed: false }),
         error: 'forbidden',
         events: [
           {
@@ -376,7 +376,7 @@ const cases: Case[] = [
         act: async () =>
           updateEnvironmentSettings(admin, {
             environmentId: await environmentId('qa'),
-            approvalsRequired: 0,
+            name: '',
           }),
         error: 'validation',
         events: [],
@@ -451,10 +451,16 @@ const cases: Case[] = [
     run: async () => {
       const api = await createTestApi({ owner: 'admin@example.com' });
       const admin = await actorFor('admin@example.com');
+      // A direct promotion is its requester's own approval: QA's policy must count it.
+      await setApprovalPolicy('qa', { approvalsRequired: 1, selfApprovalAllowed: true });
       return {
         act: () => requestPromotion(admin, { apiId: api.id, target: 'qa', mode: 'direct' }),
         events: [
           { action: 'promotion.requested', changes: { after: { mode: 'direct' } } },
+          {
+            action: 'promotion.approved',
+            changes: { after: { policyVersion: expect.any(Number), approvals: 1, approvalsRequired: 1 } },
+          },
           { action: 'api.created', targetType: 'api', environmentIds: [await environmentId('qa')] },
           {
             action: 'promotion.accepted',
@@ -465,15 +471,16 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'acceptPromotion: created in the target, move archives the source',
+    name: 'approvePromotion: created in the target, move archives the source',
     run: async () => {
       const api = await createTestApi();
       const alice = await actorFor('alice@example.com');
       const bob = await actorFor('bob@example.com');
       const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa', type: 'move' });
       return {
-        act: () => acceptPromotion(bob, id, { comment: 'ok' }),
+        act: () => approvePromotion(bob, id, { comment: 'ok' }),
         events: [
+          { action: 'promotion.approved', actorId: bob.userId, targetId: id, reason: 'ok' },
           { action: 'api.created', actorId: bob.userId, changes: { after: { revision: 1 } } },
           { action: 'api.archived', targetId: api.id, environmentIds: [api.environmentId] },
           {
@@ -487,17 +494,18 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'acceptPromotion: refused (self-approval)',
+    name: 'approvePromotion: refused (self-approval)',
     run: async () => {
+      await setApprovalPolicy('qa', { approvalsRequired: 1 });
       const api = await createTestApi({ owner: 'admin@example.com' });
       const admin = await actorFor('admin@example.com');
       const { id } = await requestPromotion(admin, { apiId: api.id, target: 'qa' });
       return {
-        act: () => acceptPromotion(admin, id),
+        act: () => approvePromotion(admin, id),
         error: 'forbidden',
         events: [
           {
-            action: 'promotion.accepted',
+            action: 'promotion.approved',
             outcome: 'denied',
             targetId: id,
             reason: expect.stringContaining('your own'),
@@ -507,7 +515,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'acceptPromotion (async) and its job',
+    name: 'approvePromotion (async) and its job',
     run: async () => {
       const api = await createTestApi();
       const alice = await actorFor('alice@example.com');
@@ -515,16 +523,18 @@ const cases: Case[] = [
       const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
       return {
         act: async () => {
-          await acceptPromotion(bob, id, {}, { async: true });
+          await approvePromotion(bob, id, {}, { async: true });
           await applyQueuedPromotion(id);
         },
         events: [
+          { action: 'promotion.approved', authMethod: 'password' },
           {
             action: 'promotion.accepted',
             authMethod: 'password',
             changes: { after: { status: 'applying' } },
           },
           { action: 'api.created', actorId: bob.userId, authMethod: 'job' },
+          { action: 'promotion.applied', actorId: bob.userId, authMethod: 'job' },
         ],
       };
     },
@@ -557,8 +567,8 @@ const cases: Case[] = [
       const alice = await actorFor('alice@example.com');
       const bob = await actorFor('bob@example.com');
       const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
-      await rejectPromotion(bob, id);
-      return { act: () => rejectPromotion(bob, id), error: 'conflict', events: [] };
+      await rejectPromotion(bob, id, { reason: 'no' });
+      return { act: () => rejectPromotion(bob, id, { reason: 'no' }), error: 'conflict', events: [] };
     },
   },
   {

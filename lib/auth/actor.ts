@@ -105,6 +105,9 @@ export async function loadActor(
   };
 }
 
+/** What authorization looks at: the roles, not who is acting or how. */
+export type Roles = Pick<Actor, 'isOrgAdmin' | 'environmentRoles' | 'apiRoles'>;
+
 export type ApiScope = { apiId: string; environmentId: string };
 export type EnvironmentScope = { environmentId: string };
 
@@ -113,11 +116,11 @@ export type EnvironmentScope = { environmentId: string };
  * do everything; otherwise the environment role (and, for an API, what it carries down) and the API
  * roles decide.
  */
-export function can(actor: Actor, permission: OrganizationPermission): boolean;
-export function can(actor: Actor, permission: EnvironmentPermission, scope: EnvironmentScope): boolean;
-export function can(actor: Actor, permission: ApiPermission, scope: ApiScope): boolean;
+export function can(actor: Roles, permission: OrganizationPermission): boolean;
+export function can(actor: Roles, permission: EnvironmentPermission, scope: EnvironmentScope): boolean;
+export function can(actor: Roles, permission: ApiPermission, scope: ApiScope): boolean;
 export function can(
-  actor: Actor,
+  actor: Roles,
   permission: OrganizationPermission | EnvironmentPermission | ApiPermission,
   scope?: EnvironmentScope | ApiScope,
 ): boolean {

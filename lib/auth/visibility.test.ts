@@ -14,16 +14,18 @@ const devApis = [
   'Product Catalog',
 ];
 const qaApis = ['Customer Accounts', 'Payments'];
+const demoApis = ['Customer Accounts'];
 
 // What each demo user sees: environments, and the APIs listed in each of them.
 const expected: Record<string, Record<string, string[]>> = {
-  'admin@example.com': { dev: devApis, qa: qaApis, demo: [], prod: [] },
+  'admin@example.com': { dev: devApis, qa: qaApis, demo: demoApis, prod: [] },
   'alice@example.com': { dev: devApis },
   'bob@example.com': { qa: qaApis },
-  'carol@example.com': { demo: [], prod: [] },
+  'carol@example.com': { demo: demoApis, prod: [] },
   'dave@example.com': { qa: qaApis },
   // Erin holds no environment role: she sees DEV through her API memberships, and only those APIs.
   'erin@example.com': { dev: ['Notifications', 'Order Tracking', 'Payments', 'Product Catalog'] },
+  'grace@example.com': { demo: demoApis },
 };
 
 const allEnvironments = ['dev', 'qa', 'demo', 'prod'];

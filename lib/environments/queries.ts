@@ -4,6 +4,7 @@ import { getDb } from '@/db';
 import { environments, installations } from '@/db/schema';
 import { canSeeEnvironment, type Actor } from '@/lib/auth/actor';
 import { notFound } from '@/lib/errors';
+import { loadPolicy } from '@/lib/promotions/approval-policy';
 
 export type EnvironmentSummary = {
   id: string;
@@ -61,4 +62,10 @@ export function byInstallation(list: EnvironmentSummary[]) {
     groups.set(environment.installation.id, group);
   }
   return [...groups.values()];
+}
+
+/** The approval policy in force for an environment as a promotion target; not_found as above. */
+export async function getApprovalPolicy(actor: Actor, key: string) {
+  const environment = await getVisibleEnvironment(actor, key);
+  return { environment, policy: await loadPolicy(getDb(), environment.id) };
 }

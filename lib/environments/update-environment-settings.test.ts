@@ -20,18 +20,19 @@ describe('updateEnvironmentSettings', () => {
     const result = await updateEnvironmentSettings(admin, {
       environmentId: before.id,
       name: 'Production',
-      approvalsRequired: '3' as unknown as number,
-      selfApprovalAllowed: true,
+      directPromotionAllowed: !before.directPromotionAllowed,
     });
-    expect(result).toMatchObject({ name: 'Production', approvalsRequired: 3, selfApprovalAllowed: true });
+    expect(result).toMatchObject({
+      name: 'Production',
+      directPromotionAllowed: !before.directPromotionAllowed,
+    });
     expect(await environment('prod')).toEqual({
       ...before,
       name: 'Production',
-      approvalsRequired: 3,
-      selfApprovalAllowed: true,
+      directPromotionAllowed: !before.directPromotionAllowed,
     });
     await expect(
-      updateEnvironmentSettings(admin, { environmentId: before.id, approvalsRequired: 3 }),
+      updateEnvironmentSettings(admin, { environmentId: before.id, name: 'Production' }),
     ).rejects.toMatchObject({ code: 'no_changes' });
   });
 

@@ -12,13 +12,6 @@ import { isUuid } from '@/lib/ids';
 export const updateEnvironmentSettingsInput = z.object({
   environmentId: z.string(),
   name: z.string().trim().min(1, 'Required').max(40, 'At most 40 characters').optional(),
-  approvalsRequired: z.coerce
-    .number('A number')
-    .int('A whole number')
-    .min(1, 'At least 1')
-    .max(20, 'At most 20')
-    .optional(),
-  selfApprovalAllowed: z.boolean().optional(),
   directPromotionAllowed: z.boolean().optional(),
   /** Environments that may promote into this one; null: any. */
   allowedSourceIds: z.array(z.uuid('Not an environment id')).nullable().optional(),
@@ -28,14 +21,13 @@ export type UpdateEnvironmentSettingsInput = z.input<typeof updateEnvironmentSet
 
 type Settings = {
   name: string;
-  approvalsRequired: number;
-  selfApprovalAllowed: boolean;
   directPromotionAllowed: boolean;
   allowedSourceIds: string[] | null;
 };
 
 /**
- * Changes an environment's name and promotion policy. Needs ENVIRONMENT:UPDATE there (environment
+ * Changes an environment's name and promotion settings (who must approve is its approval policy:
+ * updateApprovalPolicy). Needs ENVIRONMENT:UPDATE there (environment
  * admins, organization admins). Only the fields given change; the audit event holds exactly those,
  * before and after.
  */
@@ -50,8 +42,6 @@ export async function updateEnvironmentSettings(
       .select({
         id: environments.id,
         name: environments.name,
-        approvalsRequired: environments.approvalsRequired,
-        selfApprovalAllowed: environments.selfApprovalAllowed,
         directPromotionAllowed: environments.directPromotionAllowed,
         allowedSourceIds: environments.allowedSourceIds,
       })
@@ -95,8 +85,6 @@ export async function updateEnvironmentSettings(
       .where(eq(environments.id, current.id))
       .returning({
         name: environments.name,
-        approvalsRequired: environments.approvalsRequired,
-        selfApprovalAllowed: environments.selfApprovalAllowed,
         directPromotionAllowed: environments.directPromotionAllowed,
         allowedSourceIds: environments.allowedSourceIds,
       });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { acceptPromotionInput } from '@/lib/promotions/accept-promotion';
+import { approvePromotionInput } from '@/lib/promotions/approve-promotion';
 import { promotionFilters } from '@/lib/promotions/queries';
 import { rejectPromotionInput } from '@/lib/promotions/reject-promotion';
 
@@ -26,7 +26,9 @@ const schemas = {
   AuditVerification: resources.auditVerificationResource,
   DefinitionUpdate: resources.definitionUpdateBody,
   PromotionRequest: resources.promotionBody,
-  AcceptPromotion: acceptPromotionInput,
+  ApprovePromotion: approvePromotionInput,
+  ApprovalPolicy: resources.approvalPolicyResource,
+  ApprovalPolicyUpdate: resources.approvalPolicyBody,
   RejectPromotion: rejectPromotionInput,
 } satisfies Record<string, z.ZodType>;
 
@@ -34,7 +36,8 @@ type SchemaName = keyof typeof schemas;
 const requestSchemas = new Set<SchemaName>([
   'DefinitionUpdate',
   'PromotionRequest',
-  'AcceptPromotion',
+  'ApprovePromotion',
+  'ApprovalPolicyUpdate',
   'RejectPromotion',
 ]);
 
@@ -45,10 +48,10 @@ const problemStatuses: Record<number, string> = {
   401: 'No or invalid API token',
   403: 'Authenticated, but not allowed to do this on something the caller can see',
   404: 'Unknown, or outside the caller’s reach',
-  409: 'A pending promotion of this API to that target exists (the body names it), or the promotion is already decided',
+  409: 'A pending promotion of this API to that target exists (the body names it), the promotion is already decided, or you already approved it',
   413: 'Body over 64 KiB',
   415: 'Body is not JSON',
-  422: 'No changes found between source and destination',
+  422: 'No changes found between source and destination (or, for a policy, nothing changed)',
   429: 'Too many requests (see Retry-After)',
 };
 
@@ -99,6 +102,18 @@ const filterSchema = z.toJSONSchema(promotionFilters, { io: 'input', unrepresent
   properties: Record<string, object>;
 };
 
+const approveResponses = {
+  200: {
+    description: 'Approved: still pending (see approvals), or the policy is met and it was applied',
+    schema: 'Promotion' as const,
+  },
+  202: {
+    description: 'Approved and the policy is met; applying in a job (GET the Location for the outcome)',
+    schema: 'Promotion' as const,
+    headers: location,
+  },
+};
+
 const paths = {
   '/environments': {
     get: {
@@ -116,6 +131,24 @@ const paths = {
         queryParam('cursor', 'From the previous page'),
       ],
       responses: responses({ 200: { description: 'OK', schema: 'ApiList' } }, [404]),
+    },
+  },
+  '/environments/{env}/policy': {
+    get: {
+      operationId: 'getApprovalPolicy',
+      summary: 'The approval policy for promotions into this environment',
+      parameters: [pathParam('env', 'Environment key, e.g. prod')],
+      responses: responses({ 200: { description: 'OK', schema: 'ApprovalPolicy' } }, [404]),
+    },
+    put: {
+      operationId: 'updateApprovalPolicy',
+      summary: 'Replace the approval policy with a new version (environment admins)',
+      parameters: [pathParam('env', 'Environment key, e.g. prod')],
+      requestBody: body('ApprovalPolicyUpdate'),
+      responses: responses(
+        { 200: { description: 'The new version', schema: 'ApprovalPolicy' } },
+        [400, 403, 404, 413, 415, 422],
+      ),
     },
   },
   '/apis/{id}': {
@@ -203,26 +236,34 @@ const paths = {
       responses: responses({ 200: { description: 'OK', schema: 'Promotion' } }, [404]),
     },
   },
+  '/promotions/{id}/approve': {
+    post: {
+      operationId: 'approvePromotion',
+      summary:
+        'Approve a pending promotion; when the approvals meet the target’s approval policy it is applied',
+      parameters: [
+        promotionId,
+        queryParam('async', 'true: when this approval completes the policy, apply in a job and answer 202', {
+          type: 'boolean',
+        }),
+      ],
+      requestBody: body('ApprovePromotion', false),
+      responses: responses(approveResponses, [400, 403, 404, 409, 413, 415]),
+    },
+  },
   '/promotions/{id}/accept': {
     post: {
       operationId: 'acceptPromotion',
-      summary: 'Accept and apply a pending promotion',
+      summary: 'The same as /approve, kept for clients of the first version',
+      deprecated: true,
       parameters: [
         promotionId,
-        queryParam('async', 'true: apply in a job and answer 202', { type: 'boolean' }),
+        queryParam('async', 'true: when this approval completes the policy, apply in a job and answer 202', {
+          type: 'boolean',
+        }),
       ],
-      requestBody: body('AcceptPromotion', false),
-      responses: responses(
-        {
-          200: { description: 'Accepted and applied', schema: 'Promotion' },
-          202: {
-            description: 'Accepted; applying in a job (GET the Location for the outcome)',
-            schema: 'Promotion',
-            headers: location,
-          },
-        },
-        [400, 403, 404, 409, 413, 415],
-      ),
+      requestBody: body('ApprovePromotion', false),
+      responses: responses(approveResponses, [400, 403, 404, 409, 413, 415]),
     },
   },
   '/promotions/{id}/reject': {
@@ -234,6 +275,18 @@ const paths = {
       responses: responses(
         { 200: { description: 'Rejected', schema: 'Promotion' } },
         [400, 403, 404, 409, 413, 415],
+      ),
+    },
+  },
+  '/promotions/{id}/update': {
+    post: {
+      operationId: 'updatePromotionRequest',
+      summary:
+        'The requester brings a pending request up to the source’s current revision: a new request replaces it (approvals start again)',
+      parameters: [promotionId],
+      responses: responses(
+        { 201: { description: 'The new request', schema: 'Promotion', headers: location } },
+        [403, 404, 409],
       ),
     },
   },

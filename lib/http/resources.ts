@@ -7,7 +7,10 @@ import type { ApiDetail, ApiListItem, RevisionListItem } from '@/lib/apis/querie
 import type { EnvironmentSummary } from '@/lib/environments/queries';
 import { promotionInput } from '@/lib/promotions/prepare-promotion';
 import type { PromotionPreview } from '@/lib/promotions/request-promotion';
-import type { Task } from '@/lib/promotions/queries';
+import { promotionStatus } from '@/db/schema';
+import { approvalPolicyInput, policyTerms } from '@/lib/environments/update-approval-policy';
+import type { ApprovalPolicy } from '@/lib/promotions/approval-policy';
+import type { TaskWithProgress } from '@/lib/promotions/queries';
 
 /**
  * What the REST API answers, as zod schemas (the OpenAPI document is generated from them, and the
@@ -90,6 +93,27 @@ export const revisionWithDefinitionResource = revisionResource.extend({
   definition: apiDefinitionSchema,
 });
 
+export const approvalsResource = z.object({
+  /** Distinct approvers the target's policy needs, and how many approvals count now. */
+  required: z.int(),
+  count: z.int(),
+  met: z.boolean(),
+  /** Approver rules not yet met, e.g. "1 from Release managers". */
+  missingRules: z.array(z.string()),
+  policyVersion: z.int(),
+  items: z.array(
+    z.object({
+      user: userRef,
+      approvedAt: timestamp,
+      policyVersion: z.int(),
+      comment: z.string().nullable(),
+      /** Whether it counts under the policy as it stands now, and if not, why. */
+      counts: z.boolean(),
+      notCountedReason: z.string().nullable(),
+    }),
+  ),
+});
+
 export const promotionResource = z.object({
   id: z.uuid(),
   apiId: z.uuid(),
@@ -100,8 +124,14 @@ export const promotionResource = z.object({
   target: environmentRef,
   mode: z.enum(['request', 'direct']),
   type: z.enum(['copy', 'move']),
-  status: z.enum(['pending', 'applying', 'accepted', 'rejected', 'cancelled', 'failed']),
+  status: z.enum(promotionStatus.enumValues),
   action: z.enum(['create', 'update']),
+  approvals: approvalsResource,
+  /** The request this one replaced (Update request), and the one that replaced it. */
+  supersedes: z.uuid().nullable(),
+  supersededBy: z.uuid().nullable(),
+  /** The source API's current revision: newer than `revision` while the source has changed since. */
+  sourceRevisionNow: z.int(),
   title: z.string().nullable(),
   message: z.string().nullable(),
   description: z.string().nullable(),
@@ -121,6 +151,26 @@ export const promotionListResponse = z.object({
   items: z.array(promotionResource),
   nextCursor: z.string().nullable(),
 });
+
+export const approvalPolicyResource = z.object({
+  environment: environmentRef,
+  /** 0: the default policy, never changed. */
+  version: z.int(),
+  approvalsRequired: z.int(),
+  rules: z.array(
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('group'), groupId: z.uuid(), name: z.string(), count: z.int() }),
+      z.object({ kind: z.literal('role'), role: z.string(), name: z.string(), count: z.int() }),
+    ]),
+  ),
+  approverMayFillSeveralRules: z.boolean(),
+  selfApprovalAllowed: z.boolean(),
+  authorsMayNotApprove: z.boolean(),
+  expiryHours: z.int().nullable(),
+  reasonRequiredOnReject: z.boolean(),
+  titleRequired: z.boolean(),
+});
+export const approvalPolicyBody = approvalPolicyInput;
 
 export const dryRunResource = z.object({
   dryRun: z.literal(true),
@@ -208,7 +258,7 @@ export function toRevision(revision: RevisionListItem): z.input<typeof revisionR
 
 const passing = (): z.input<typeof gateEvaluation> => ({ decision: 'pass', policies: [] });
 
-export function toPromotion(row: Task): z.input<typeof promotionResource> {
+export function toPromotion(row: TaskWithProgress): z.input<typeof promotionResource> {
   return {
     id: row.id,
     apiId: row.apiId,
@@ -221,6 +271,24 @@ export function toPromotion(row: Task): z.input<typeof promotionResource> {
     type: row.type,
     status: row.status,
     action: row.action,
+    approvals: {
+      required: row.progress.required,
+      count: row.progress.count,
+      met: row.progress.met,
+      missingRules: row.progress.missingRules,
+      policyVersion: row.policy.version,
+      items: row.progress.approvals.map((approval) => ({
+        user: { id: approval.userId, name: approval.name },
+        approvedAt: iso(approval.approvedAt),
+        policyVersion: approval.policyVersion,
+        comment: approval.comment,
+        counts: approval.notCounted === null,
+        notCountedReason: approval.notCounted,
+      })),
+    },
+    supersedes: row.supersedes,
+    supersededBy: row.supersededBy,
+    sourceRevisionNow: row.sourceRevisionNow,
     title: row.title,
     message: row.message,
     description: row.description,
@@ -235,6 +303,18 @@ export function toPromotion(row: Task): z.input<typeof promotionResource> {
     reason: row.reason,
     evaluations: row.evaluations ?? { exitGate: passing(), entryGate: passing() },
     result: row.result,
+  };
+}
+
+export function toApprovalPolicy(
+  environment: { key: string; name: string },
+  policy: ApprovalPolicy,
+): z.input<typeof approvalPolicyResource> {
+  return {
+    environment: { key: environment.key, name: environment.name },
+    version: policy.version,
+    ...policyTerms(policy),
+    rules: policy.rules,
   };
 }
 

@@ -16,6 +16,7 @@ import { env } from '@/lib/env';
 export const queues = {
   applyPromotion: 'promotion-apply',
   applyPromotionFailed: 'promotion-apply-failed',
+  expirePromotions: 'promotion-expire',
 } as const;
 
 const globalForBoss = globalThis as unknown as { stagewayBoss?: Promise<PgBoss> };
@@ -36,6 +37,7 @@ async function startBoss(): Promise<PgBoss> {
   boss.on('error', (error) => console.error('job queue error', error));
   await boss.start();
   await boss.createQueue(queues.applyPromotionFailed);
+  await boss.createQueue(queues.expirePromotions);
   await boss.createQueue(queues.applyPromotion, {
     retryLimit: 5,
     retryDelay: 5,

@@ -83,9 +83,14 @@ async function writeToTarget(
       return { apiId: targetApi.id, revision: targetApi.currentRevision, action: 'updated' };
     }
     const revision = targetApi.currentRevision + 1;
-    await tx
-      .insert(apiRevisions)
-      .values({ apiId: targetApi.id, revision, definition, message: provenance, createdBy: actor.userId });
+    await tx.insert(apiRevisions).values({
+      apiId: targetApi.id,
+      revision,
+      definition,
+      message: provenance,
+      createdBy: actor.userId,
+      promotionId: promotion.id,
+    });
     await tx
       .update(apis)
       .set({ definition, currentRevision: revision, updatedAt: new Date(), updatedBy: actor.userId })
@@ -114,9 +119,14 @@ async function writeToTarget(
     })
     .returning({ id: apis.id });
   const apiId = created!.id;
-  await tx
-    .insert(apiRevisions)
-    .values({ apiId, revision: 1, definition, message: provenance, createdBy: actor.userId });
+  await tx.insert(apiRevisions).values({
+    apiId,
+    revision: 1,
+    definition,
+    message: provenance,
+    createdBy: actor.userId,
+    promotionId: promotion.id,
+  });
   await tx.insert(roleBindings).values({
     userId: await primaryOwnerInTarget(tx, actor, promotion.apiId, target.id),
     scope: 'api',

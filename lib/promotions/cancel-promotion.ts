@@ -6,8 +6,8 @@ import type { Actor } from '@/lib/auth/actor';
 import { notFound } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 
-import { finishDecision } from './decision';
-import { canSeePromotion, promotionAction } from './rules';
+import { transition } from './lifecycle';
+import { canSeePromotion } from './rules';
 
 /** Withdraws a pending request: only its requester may. */
 export async function cancelPromotion(actor: Actor, promotionId: string): Promise<{ promotionId: string }> {
@@ -27,16 +27,11 @@ export async function cancelPromotion(actor: Actor, promotionId: string): Promis
       });
     }
     const [target] = await tx
-      .select()
+      .select({ name: environments.name })
       .from(environments)
       .where(eq(environments.id, promotion.targetEnvironmentId));
-    // finishDecision's conditional update refuses (naming the decider) when it is no longer pending.
-    await finishDecision(
-      tx,
-      actor,
-      { promotion, target: target!, targetApi: null, action: promotionAction(false) },
-      { status: 'cancelled' },
-    );
+    // The lifecycle refuses (naming the decider) when it is no longer pending.
+    await transition(tx, actor, promotion, target!, { to: 'cancelled' });
     return { promotionId };
   });
 }

@@ -1,8 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, gt, lte, or } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 
 import type { Tx } from '@/db';
-import { apiRevisions, apis, environments } from '@/db/schema';
+import { apiRevisions, apis, environments, promotions } from '@/db/schema';
 import {
   apiDefinitionSchema,
   definitionParts,
@@ -72,6 +73,8 @@ export type PreparedPromotion = {
   /** What the target would hold after applying. */
   composed: ApiDefinition;
   action: PromotionAction;
+  /** Who made the promoted change (see authorsOf). */
+  authorIds: string[];
 };
 
 export function parsePromotionInput(raw: PromotionInput): ParsedPromotionInput {
@@ -181,5 +184,47 @@ export async function preparePromotion(
     excluded,
     composed: valid.data,
     action: promotionAction(Boolean(targetApi)),
+    authorIds: await authorsOf(tx, api.id, target.id, revision),
   };
+}
+
+const authoringPromotion = alias(promotions, 'authoring_promotion');
+
+/**
+ * The authors of what a promotion brings: whoever made the promoted revision or any revision between
+ * the one last promoted from this API into the target and it (all of them when none was). A revision
+ * written by accepting a promotion was authored by that promotion's authors, not by its approver.
+ */
+async function authorsOf(tx: Tx, apiId: string, targetEnvironmentId: string, revision: number) {
+  const [last] = await tx
+    .select({ revision: promotions.sourceRevision })
+    .from(promotions)
+    .where(
+      and(
+        eq(promotions.apiId, apiId),
+        eq(promotions.targetEnvironmentId, targetEnvironmentId),
+        eq(promotions.status, 'accepted'),
+      ),
+    )
+    .orderBy(desc(promotions.decidedAt))
+    .limit(1);
+  const since = last?.revision ?? 0;
+  const rows = await tx
+    .select({ createdBy: apiRevisions.createdBy, promotionAuthors: authoringPromotion.authorIds })
+    .from(apiRevisions)
+    .leftJoin(authoringPromotion, eq(authoringPromotion.id, apiRevisions.promotionId))
+    .where(
+      and(
+        eq(apiRevisions.apiId, apiId),
+        or(
+          eq(apiRevisions.revision, revision),
+          and(
+            gt(apiRevisions.revision, Math.min(since, revision)),
+            lte(apiRevisions.revision, Math.max(since, revision)),
+          ),
+        ),
+      ),
+    );
+  const authors = rows.flatMap((row) => row.promotionAuthors ?? (row.createdBy ? [row.createdBy] : []));
+  return [...new Set(authors)].sort();
 }

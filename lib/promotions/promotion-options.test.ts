@@ -10,9 +10,10 @@ import {
   createTestApi,
   environmentId,
   lastAuditSeq,
+  setApprovalPolicy,
 } from '@/test/fixtures';
 
-import { acceptPromotion } from './accept-promotion';
+import { approvePromotion } from './approve-promotion';
 import { requestPromotion } from './request-promotion';
 
 async function inEnvironment(crossId: string, key: string) {
@@ -28,9 +29,17 @@ async function promotionCount(apiId: string) {
 }
 
 describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
-  it('direct applies at once where the target allows it and the caller may accept there', async () => {
+  it('direct applies at once where the target allows it and the requester alone meets its policy', async () => {
     const api = await createTestApi({ owner: 'admin@example.com' });
     const admin = await actorFor('admin@example.com');
+    // QA's policy counts no requester: a direct promotion, the requester's own approval, is refused.
+    await expect(
+      requestPromotion(admin, { apiId: api.id, target: 'qa', mode: 'direct' }),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining('does not allow approving your own requests'),
+    });
+    await setApprovalPolicy('qa', { approvalsRequired: 1, selfApprovalAllowed: true });
     const since = await lastAuditSeq();
     const outcome = await requestPromotion(admin, { apiId: api.id, target: 'qa', mode: 'direct' });
     expect(outcome).toMatchObject({
@@ -43,9 +52,22 @@ describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
     expect((await inEnvironment(api.crossId, 'qa'))?.definition).toEqual(api.definition);
     expect((await auditEventsSince(since)).map((event) => event.action)).toEqual([
       'promotion.requested',
+      'promotion.approved',
       'api.created',
       'promotion.accepted',
     ]);
+
+    // Where the policy needs two approvers, the requester alone never meets it.
+    await setApprovalPolicy('qa', { approvalsRequired: 2, selfApprovalAllowed: true });
+    const other = await createTestApi({ owner: 'admin@example.com' });
+    await expect(
+      requestPromotion(admin, { apiId: other.id, target: 'qa', mode: 'direct' }),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining('needs more than your approval (1 of 2 approvals)'),
+    });
+    expect(await promotionCount(other.id)).toBe(0);
+    await setApprovalPolicy('qa', { approvalsRequired: 1 });
   });
 
   it('direct is refused where the target does not allow it (PROD) and for those who may not accept there', async () => {
@@ -62,7 +84,7 @@ describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
       requestPromotion(alice, { apiId: api.id, target: 'qa', mode: 'direct' }),
     ).rejects.toMatchObject({
       code: 'forbidden',
-      message: expect.stringContaining('you may not create APIs there'),
+      message: expect.stringContaining('needs permission to create APIs there'),
     });
     expect(await promotionCount(api.id)).toBe(0);
     expect(await inEnvironment(api.crossId, 'qa')).toBeNull();
@@ -90,11 +112,12 @@ describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
       'published',
     );
     const since = await lastAuditSeq();
-    await acceptPromotion(bob, id);
+    await approvePromotion(bob, id);
     expect((await getDb().select().from(apis).where(eq(apis.id, api.id)))[0]!.lifecycleState).toBe(
       'archived',
     );
     expect((await auditEventsSince(since)).map((event) => [event.action, event.targetId])).toEqual([
+      ['promotion.approved', id],
       ['api.created', (await inEnvironment(api.crossId, 'qa'))!.id],
       ['api.archived', api.id],
       ['promotion.accepted', id],
@@ -122,7 +145,7 @@ describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
       excluded: ['endpoints', 'flows', 'properties', 'pages', 'metadata'],
       parameters: { ticket: 'CHG-42' },
     });
-    await acceptPromotion(bob, id);
+    await approvePromotion(bob, id);
     const after = (await inEnvironment(source.crossId, 'qa'))!;
     expect(after.definition.plans).toEqual(source.definition.plans);
     expect(after.definition.endpoints).toEqual(before.definition.endpoints);

@@ -2,16 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import { getDb } from '@/db';
-import {
-  apiGroups,
-  apiRevisions,
-  apis,
-  environments,
-  notifications,
-  promotions,
-  roleBindings,
-  users,
-} from '@/db/schema';
+import { apiGroups, apiRevisions, apis, notifications, promotions, roleBindings } from '@/db/schema';
 import {
   actorFor,
   apiNamed,
@@ -20,9 +11,11 @@ import {
   environmentId,
   isPostgres,
   lastAuditSeq,
+  setApprovalPolicy,
+  setEnvironmentRole,
 } from '@/test/fixtures';
 
-import { acceptPromotion } from './accept-promotion';
+import { approvePromotion } from './approve-promotion';
 import { cancelPromotion } from './cancel-promotion';
 import { countTasks, getPromotion, listTasks } from './queries';
 import { rejectPromotion } from './reject-promotion';
@@ -40,28 +33,6 @@ async function apisWithCrossId(crossId: string, environmentKey: string) {
     .select()
     .from(apis)
     .where(and(eq(apis.crossId, crossId), eq(apis.environmentId, await environmentId(environmentKey))));
-}
-
-async function userId(email: string) {
-  const [row] = await db().select({ id: users.id }).from(users).where(eq(users.email, email));
-  return row!.id;
-}
-
-async function setEnvironmentRole(email: string, environmentKey: string, role: string) {
-  const user = await userId(email);
-  const environment = await environmentId(environmentKey);
-  await db()
-    .delete(roleBindings)
-    .where(
-      and(
-        eq(roleBindings.userId, user),
-        eq(roleBindings.scope, 'environment'),
-        eq(roleBindings.environmentId, environment),
-      ),
-    );
-  await db()
-    .insert(roleBindings)
-    .values({ userId: user, scope: 'environment', environmentId: environment, role });
 }
 
 describe('requestPromotion', () => {
@@ -193,7 +164,7 @@ describe('requestPromotion', () => {
   });
 });
 
-describe('acceptPromotion', () => {
+describe('approvePromotion', () => {
   it('creates the API in the target: same cross id, new id, revision 1, no members or groups but a primary owner', async () => {
     const alice = await actorFor('alice@example.com');
     const bob = await actorFor('bob@example.com');
@@ -202,7 +173,7 @@ describe('acceptPromotion', () => {
     const { id } = await requestPromotion(alice, { apiId: orders.id, target: 'qa' });
     const since = await lastAuditSeq();
 
-    const { result } = await acceptPromotion(bob, id, { comment: 'Looks good' });
+    const result = (await approvePromotion(bob, id, { comment: 'Looks good' })).result!;
 
     expect(result.action).toBe('created');
     const [created] = await apisWithCrossId(orders.crossId, 'qa');
@@ -228,6 +199,7 @@ describe('acceptPromotion', () => {
     });
     const events = await auditEventsSince(since);
     expect(events.map((event) => [event.action, event.outcome, event.targetId])).toEqual([
+      ['promotion.approved', 'success', id],
       ['api.created', 'success', created!.id],
       ['promotion.accepted', 'success', id],
     ]);
@@ -242,7 +214,7 @@ describe('acceptPromotion', () => {
     const alice = await actorFor('alice@example.com');
     const carol = await actorFor('carol@example.com');
     const { id } = await requestPromotion(alice, { apiId: api.id, target: 'demo' });
-    const { result } = await acceptPromotion(carol, id);
+    const result = (await approvePromotion(carol, id)).result!;
     const members = await db().select().from(roleBindings).where(eq(roleBindings.apiId, result.apiId));
     expect(members.map((member) => [member.userId, member.role])).toEqual([[alice.userId, 'PRIMARY_OWNER']]);
   });
@@ -257,7 +229,7 @@ describe('acceptPromotion', () => {
     expect((await getPromotion(bob, id)).action).toBe('update');
     const since = await lastAuditSeq();
 
-    const { result } = await acceptPromotion(bob, id);
+    const result = (await approvePromotion(bob, id)).result!;
 
     expect(result).toEqual({ apiId: before!.id, revision: before!.currentRevision + 1, action: 'updated' });
     const [after] = await apisWithCrossId(source.crossId, 'qa');
@@ -267,10 +239,11 @@ describe('acceptPromotion', () => {
     );
     const events = await auditEventsSince(since);
     expect(events.map((event) => [event.action, event.targetId])).toEqual([
+      ['promotion.approved', id],
       ['api.updated', before!.id],
       ['promotion.accepted', id],
     ]);
-    expect(events[0]!.changes).toMatchObject({ before: { revision: 1 }, after: { revision: 2 } });
+    expect(events[1]!.changes).toMatchObject({ before: { revision: 1 }, after: { revision: 2 } });
   });
 
   it('needs API:CREATE to accept a creating promotion and API:UPDATE for an updating one', async () => {
@@ -288,7 +261,7 @@ describe('acceptPromotion', () => {
     expect(inbox.items.map((task) => task.id)).not.toContain(creating.id);
 
     const since = await lastAuditSeq();
-    await expect(acceptPromotion(dave, creating.id)).rejects.toMatchObject({
+    await expect(approvePromotion(dave, creating.id)).rejects.toMatchObject({
       code: 'forbidden',
       message: expect.stringContaining('API:CREATE'),
     });
@@ -297,11 +270,11 @@ describe('acceptPromotion', () => {
     expect(await apisWithCrossId(fresh.crossId, 'qa')).toEqual([]);
     const denied = await auditEventsSince(since);
     expect(denied.map((event) => [event.action, event.outcome, event.targetId])).toEqual([
-      ['promotion.accepted', 'denied', creating.id],
+      ['promotion.approved', 'denied', creating.id],
       ['promotion.rejected', 'denied', creating.id],
     ]);
 
-    await expect(acceptPromotion(dave, updating.id)).resolves.toMatchObject({
+    await expect(approvePromotion(dave, updating.id)).resolves.toMatchObject({
       result: { action: 'updated' },
     });
   });
@@ -311,15 +284,15 @@ describe('acceptPromotion', () => {
     const alice = await actorFor('alice@example.com');
     const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
     // Carol sees neither the source API nor QA.
-    await expect(acceptPromotion(await actorFor('carol@example.com'), id)).rejects.toMatchObject({
+    await expect(approvePromotion(await actorFor('carol@example.com'), id)).rejects.toMatchObject({
       code: 'not_found',
     });
     // Erin sees DEV's Payments through her group, so she sees its promotions, but may not decide in QA.
     const payments = await apiNamed('dev', 'Payments');
     const { id: paymentsPromotion } = await requestPromotion(alice, { apiId: payments.id, target: 'prod' });
     const erin = await actorFor('erin@example.com');
-    expect((await getPromotion(erin, paymentsPromotion)).canDecide).toBe(false);
-    await expect(acceptPromotion(erin, paymentsPromotion)).rejects.toMatchObject({ code: 'forbidden' });
+    expect((await getPromotion(erin, paymentsPromotion)).canApprove).toBe(false);
+    await expect(approvePromotion(erin, paymentsPromotion)).rejects.toMatchObject({ code: 'forbidden' });
     expect((await promotionRow(id)).status).toBe('pending');
     expect((await promotionRow(paymentsPromotion)).status).toBe('pending');
   });
@@ -329,16 +302,16 @@ describe('acceptPromotion', () => {
     const api = await createTestApi({ owner: 'admin@example.com' });
     const { id } = await requestPromotion(admin, { apiId: api.id, target: 'qa' });
     const detail = await getPromotion(admin, id);
-    expect(detail.canDecide).toBe(false);
-    expect(detail.whyCannotDecide).toContain('does not allow approving your own requests');
-    await expect(acceptPromotion(admin, id)).rejects.toMatchObject({ code: 'forbidden' });
+    expect(detail.canApprove).toBe(false);
+    expect(detail.whyCannotApprove).toContain('does not allow approving your own requests');
+    await expect(approvePromotion(admin, id)).rejects.toMatchObject({ code: 'forbidden' });
     expect((await promotionRow(id)).status).toBe('pending');
 
-    await db().update(environments).set({ selfApprovalAllowed: true }).where(eq(environments.key, 'qa'));
+    await setApprovalPolicy('qa', { approvalsRequired: 1, selfApprovalAllowed: true });
     try {
-      await expect(acceptPromotion(admin, id)).resolves.toMatchObject({ result: { action: 'created' } });
+      await expect(approvePromotion(admin, id)).resolves.toMatchObject({ result: { action: 'created' } });
     } finally {
-      await db().update(environments).set({ selfApprovalAllowed: false }).where(eq(environments.key, 'qa'));
+      await setApprovalPolicy('qa', { approvalsRequired: 1 });
     }
   });
 
@@ -354,7 +327,7 @@ describe('acceptPromotion', () => {
     });
     const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
     const since = await lastAuditSeq();
-    await expect(acceptPromotion(bob, id)).rejects.toMatchObject({
+    await expect(approvePromotion(bob, id)).rejects.toMatchObject({
       code: 'conflict',
       message: expect.stringContaining(`${api.definition.contextPath} is already used by Squatter in QA`),
     });
@@ -371,7 +344,7 @@ describe('acceptPromotion', () => {
     const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
     await rejectPromotion(bob, id, { reason: 'Not yet' });
     const since = await lastAuditSeq();
-    await expect(acceptPromotion(admin, id)).rejects.toMatchObject({
+    await expect(approvePromotion(admin, id)).rejects.toMatchObject({
       code: 'conflict',
       message: 'This promotion was already rejected by Bob Approver.',
     });
@@ -431,7 +404,7 @@ describe('rejectPromotion and cancelPromotion', () => {
       ['promotion.cancelled', 'success', alice.userId],
     ]);
     await expect(cancelPromotion(alice, id)).rejects.toMatchObject({ code: 'conflict' });
-    await expect(acceptPromotion(bob, id)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(approvePromotion(bob, id)).rejects.toMatchObject({ code: 'conflict' });
   });
 });
 
@@ -500,7 +473,7 @@ describe.runIf(isPostgres())('concurrency on PostgreSQL', () => {
       Array.from({ length: 10 }, (_, index) => {
         const decider = index % 2 ? bob : admin;
         return index % 3
-          ? acceptPromotion(decider, id)
+          ? approvePromotion(decider, id)
           : rejectPromotion(decider, id, { reason: `race ${index}` });
       }),
     );

@@ -1,28 +1,39 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 
-import { getDb } from '@/db';
-import { apis, environments, installations, promotions, users } from '@/db/schema';
+import { getDb, type Queryable } from '@/db';
+import { apis, environments, installations, promotionStatus, promotions, users } from '@/db/schema';
 import type { ApiDetail } from '@/lib/apis/queries';
-import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
-import {
-  apiPermissionsFromEnvironmentRole,
-  apiRolePermissions,
-  environmentPermissions,
-} from '@/lib/auth/permissions';
+import { canSeeApi, type Actor } from '@/lib/auth/actor';
+import { apiPermissionsFromEnvironmentRole, apiRolePermissions } from '@/lib/auth/permissions';
 import { getVisibleEnvironment } from '@/lib/environments/queries';
 import { notFound } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 import { decodeCursor, defaultPageSize, encodeCursor, type Page } from '@/lib/pagination';
 
-import { canSeePromotion, promotionAction, whyCannotDecide } from './rules';
+import {
+  approvalProgressOf,
+  loadPolicies,
+  type ApprovalPolicy,
+  type ApprovalProgress,
+} from './approval-policy';
+import {
+  approvableWhere,
+  approvedBy,
+  canSeePromotion,
+  environmentsWhere,
+  promotionAction,
+  whyCannotApprove,
+  whyCannotDecide,
+} from './rules';
 
 const source = alias(environments, 'source');
 const target = alias(environments, 'target');
 const targetApi = alias(apis, 'target_api');
 const requester = alias(users, 'requester');
 const decider = alias(users, 'decider');
+const successor = alias(promotions, 'successor');
 
 /** The same API in the promotion's target, if it is there: accepting updates it, else creates it. */
 const targetApiJoin = and(
@@ -52,6 +63,7 @@ const promotionColumns = {
   createdAt: promotions.createdAt,
   decidedAt: promotions.decidedAt,
   requestedBy: promotions.requestedBy,
+  authorIds: promotions.authorIds,
   requestedByName: requester.name,
   decidedByName: decider.name,
   sourceEnvironmentId: promotions.sourceEnvironmentId,
@@ -62,6 +74,8 @@ const promotionColumns = {
   targetKey: target.key,
   targetApiId: targetApi.id,
   result: promotions.result,
+  supersedes: promotions.supersedes,
+  supersededBy: successor.id,
   decidedBy: promotions.decidedBy,
   requestedByEmail: requester.email,
 };
@@ -74,40 +88,11 @@ function selectPromotions() {
     .innerJoin(target, eq(target.id, promotions.targetEnvironmentId))
     .innerJoin(requester, eq(requester.id, promotions.requestedBy))
     .leftJoin(decider, eq(decider.id, promotions.decidedBy))
-    .leftJoin(targetApi, targetApiJoin);
+    .leftJoin(targetApi, targetApiJoin)
+    .leftJoin(successor, eq(successor.supersedes, promotions.id));
 }
 
 export type PromotionListItem = Awaited<ReturnType<typeof selectPromotions>>[number];
-
-/** Environments where the actor holds an environment permission (all of them for org admins: null). */
-function environmentsWhere(
-  actor: Actor,
-  permission: (typeof environmentPermissions)[number],
-): string[] | null {
-  if (actor.isOrgAdmin) return null;
-  return [...actor.environmentRoles.keys()].filter((environmentId) =>
-    can(actor, permission, { environmentId }),
-  );
-}
-
-/**
- * Pending promotions this actor may decide: into environments where they may create APIs when accepting
- * would create one, or update APIs when it would update one. Derived from promotions and roles at
- * query time; there is no second copy of task state.
- */
-function tasksWhere(actor: Actor): SQL {
-  const pending = eq(promotions.status, 'pending');
-  const creatable = environmentsWhere(actor, 'API:CREATE');
-  const updatable = environmentsWhere(actor, 'API:UPDATE');
-  if (!creatable || !updatable) return pending;
-  const mayCreate = creatable.length
-    ? and(isNull(targetApi.id), inArray(promotions.targetEnvironmentId, creatable))
-    : undefined;
-  const mayUpdate = updatable.length
-    ? and(isNotNull(targetApi.id), inArray(promotions.targetEnvironmentId, updatable))
-    : undefined;
-  return mayCreate || mayUpdate ? and(pending, or(mayCreate, mayUpdate))! : sql`false`;
-}
 
 const taskCursor = z.object({ createdAt: z.string(), id: z.uuid() });
 
@@ -160,7 +145,7 @@ function visiblePromotionsWhere(actor: Actor): SQL | undefined {
 }
 
 export const promotionFilters = z.object({
-  status: z.enum(['pending', 'applying', 'accepted', 'rejected', 'cancelled', 'failed']).optional(),
+  status: z.enum(promotionStatus.enumValues).optional(),
   source: z.string().optional(),
   target: z.string().optional(),
   apiId: z.uuid().optional(),
@@ -176,11 +161,11 @@ export const promotionFilters = z.object({
 export async function listPromotions(
   actor: Actor,
   filters: z.output<typeof promotionFilters>,
-): Promise<Page<Task>> {
+): Promise<Page<TaskWithProgress>> {
   const rows = await selectPromotions()
     .where(
       and(
-        filters.status === 'pending' ? tasksWhere(actor) : visiblePromotionsWhere(actor),
+        filters.status === 'pending' ? approvableWhere(actor) : visiblePromotionsWhere(actor),
         filters.status ? eq(promotions.status, filters.status) : undefined,
         filters.source ? eq(source.key, filters.source) : undefined,
         filters.target ? eq(target.key, filters.target) : undefined,
@@ -191,70 +176,95 @@ export async function listPromotions(
     )
     .orderBy(desc(promotions.createdAt), desc(promotions.id))
     .limit(filters.limit + 1);
-  return pageOf(
+  const page = pageOf(
     rows.map((row) => ({ ...row, action: promotionAction(Boolean(row.targetApiId)) })),
     filters.limit,
   );
+  return { ...page, items: await withProgress(getDb(), page.items) };
 }
 
 export type Task = PromotionListItem & { action: 'create' | 'update' };
+export type TaskWithProgress = Task & {
+  policy: ApprovalPolicy;
+  progress: ApprovalProgress;
+  sourceRevisionNow: number;
+};
 
-/** The actor's inbox, newest first, keyset-paginated on (created_at, id); optionally one target environment. */
+/**
+ * The actor's inbox, newest first, keyset-paginated on (created_at, id); optionally one target
+ * environment. `waiting`: the pending promotions the actor has approved and others still have to.
+ * Each task comes with its approvals, judged against its target's policy as it stands.
+ */
 export async function listTasks(
   actor: Actor,
-  options: { environmentKey?: string | null; cursor?: string | null; limit?: number } = {},
-): Promise<Page<Task>> {
+  options: {
+    environmentKey?: string | null;
+    cursor?: string | null;
+    limit?: number;
+    waiting?: boolean;
+  } = {},
+): Promise<Page<TaskWithProgress>> {
   const limit = options.limit ?? defaultPageSize;
   const environment = options.environmentKey
     ? await getVisibleEnvironment(actor, options.environmentKey)
     : null;
-  const after = decodeCursor(taskCursor, options.cursor);
   const rows = await selectPromotions()
     .where(
       and(
-        tasksWhere(actor),
+        options.waiting
+          ? and(eq(promotions.status, 'pending'), approvedBy(actor), visiblePromotionsWhere(actor))
+          : approvableWhere(actor),
         environment ? eq(promotions.targetEnvironmentId, environment.id) : undefined,
-        after
-          ? or(
-              lt(promotions.createdAt, new Date(after.createdAt)),
-              and(eq(promotions.createdAt, new Date(after.createdAt)), lt(promotions.id, after.id)),
-            )
-          : undefined,
+        olderThan(options.cursor),
       ),
     )
     .orderBy(desc(promotions.createdAt), desc(promotions.id))
     .limit(limit + 1);
-  const items = rows
-    .slice(0, limit)
-    .map((row) => ({ ...row, action: promotionAction(Boolean(row.targetApiId)) }));
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor:
-      rows.length > limit && last
-        ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
-        : null,
-  };
+  const page = pageOf(
+    rows.map((row) => ({ ...row, action: promotionAction(Boolean(row.targetApiId)) })),
+    limit,
+  );
+  return { ...page, items: await withProgress(getDb(), page.items) };
+}
+
+/** Adds each promotion's approval progress and its source API's current revision (superseded?). */
+async function withProgress<T extends Task>(db: Queryable, items: T[]) {
+  const [policies, sources] = await Promise.all([
+    loadPolicies(
+      db,
+      items.map((item) => item.targetEnvironmentId),
+    ),
+    items.length
+      ? db
+          .select({ id: apis.id, currentRevision: apis.currentRevision })
+          .from(apis)
+          .where(inArray(apis.id, [...new Set(items.map((item) => item.apiId))]))
+      : [],
+  ]);
+  const progress = await approvalProgressOf(db, items, policies);
+  return items.map((item) => ({
+    ...item,
+    policy: policies.get(item.targetEnvironmentId)!,
+    progress: progress.get(item.id)!,
+    sourceRevisionNow:
+      sources.find((source) => source.id === item.apiId)?.currentRevision ?? item.sourceRevision,
+  }));
 }
 
 export async function countTasks(actor: Actor): Promise<number> {
-  const [row] = await getDb()
-    .select({ count: count() })
-    .from(promotions)
-    .leftJoin(targetApi, targetApiJoin)
-    .where(tasksWhere(actor));
+  const [row] = await getDb().select({ count: count() }).from(promotions).where(approvableWhere(actor));
   return row?.count ?? 0;
 }
 
 /** One promotion with everything its page shows, and what this actor may do with it now. */
 export async function getPromotion(actor: Actor, promotionId: string) {
   if (!isUuid(promotionId)) throw notFound('Promotion');
-  const [row] = await getDb()
+  const db = getDb();
+  const [row] = await db
     .select({
       ...promotionColumns,
       snapshot: promotions.snapshot,
       targetApiRevision: targetApi.currentRevision,
-      targetSelfApprovalAllowed: target.selfApprovalAllowed,
     })
     .from(promotions)
     .innerJoin(source, eq(source.id, promotions.sourceEnvironmentId))
@@ -262,20 +272,32 @@ export async function getPromotion(actor: Actor, promotionId: string) {
     .innerJoin(requester, eq(requester.id, promotions.requestedBy))
     .leftJoin(decider, eq(decider.id, promotions.decidedBy))
     .leftJoin(targetApi, targetApiJoin)
+    .leftJoin(successor, eq(successor.supersedes, promotions.id))
     .where(eq(promotions.id, promotionId));
   if (!row || !canSeePromotion(actor, row)) throw notFound('Promotion');
   const action = promotionAction(Boolean(row.targetApiId));
+  const [withApprovals] = await withProgress(db, [{ ...row, action }]);
+  const { progress, sourceRevisionNow, policy } = withApprovals!;
   const isPending = row.status === 'pending';
-  const whyNot = whyCannotDecide(actor, row, action, {
+  const whyNotReject = whyCannotDecide(actor, row, action, {
     name: row.targetName,
-    selfApprovalAllowed: row.targetSelfApprovalAllowed,
+    selfApprovalAllowed: policy.selfApprovalAllowed,
   });
+  const whyNotApprove = whyCannotApprove(actor, row, action, policy, {
+    alreadyApproved: progress.approvals.some((approval) => approval.userId === actor.userId),
+    targetName: row.targetName,
+  });
+  const isRequester = row.requestedBy === actor.userId;
   return {
-    ...row,
+    ...withApprovals!,
     action,
-    canDecide: isPending && !whyNot,
-    whyCannotDecide: isPending ? whyNot : null,
-    canCancel: isPending && row.requestedBy === actor.userId,
+    canApprove: isPending && !whyNotApprove,
+    whyCannotApprove: isPending ? whyNotApprove : null,
+    canReject: isPending && !whyNotReject,
+    canCancel: isPending && isRequester,
+    /** The source API has a newer revision than the one requested: the requester may update it. */
+    sourceChanged: isPending && sourceRevisionNow !== row.sourceRevision,
+    canUpdateRequest: isPending && isRequester && sourceRevisionNow !== row.sourceRevision,
     canSeeSourceApi: canSeeApi(actor, { apiId: row.apiId, environmentId: row.sourceEnvironmentId }),
     canSeeTargetApi:
       Boolean(row.targetApiId) &&

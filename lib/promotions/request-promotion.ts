@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 
-import { getDb, type Queryable } from '@/db';
-import { promotions } from '@/db/schema';
+import { getDb, type Queryable, type Tx } from '@/db';
+import { groupMembers, promotions } from '@/db/schema';
 import type { ApiDefinition } from '@/lib/apis/definition';
 import { recordAudit } from '@/lib/audit/record';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
@@ -9,12 +9,19 @@ import type { Actor } from '@/lib/auth/actor';
 import { AppError, uniqueViolation } from '@/lib/errors';
 import { getQueue } from '@/lib/jobs/queue';
 
-import { applyPromotion, type AppliedPromotion } from './apply-promotion';
-import { queuePromotionApply } from './apply-queued-promotion';
+import type { AppliedPromotion } from './apply-promotion';
+import { evaluatePolicy, loadPolicy, type ApprovalPolicy } from './approval-policy';
+import { describeProgress } from './describe-progress';
+import { recordApproval } from './approve-promotion';
 import { changedParts } from './compose-definition';
-import { finishDecision } from './decision';
-import { parsePromotionInput, preparePromotion, type PromotionInput } from './prepare-promotion';
-import { mayDecideInTarget, type PromotionAction } from './rules';
+import type { Promotion } from './lifecycle';
+import {
+  parsePromotionInput,
+  preparePromotion,
+  type PreparedPromotion,
+  type PromotionInput,
+} from './prepare-promotion';
+import { whyCannotApprove, type PromotionAction } from './rules';
 
 export type PromotionWritten =
   | { kind: 'requested' | 'applying'; id: string; targetEnvironmentKey: string; action: PromotionAction }
@@ -60,8 +67,8 @@ export async function openPromotionOf(db: Queryable, crossId: string, targetEnvi
  * Promotes a revision of an API to another environment. Needs API `DEFINITION:UPDATE` on the source.
  * - `mode: 'request'` (default): inserts a pending promotion (the task) carrying the revision's snapshot
  *   (members, groups and ids never travel).
- * - `mode: 'direct'`: where the target allows direct promotion and the caller may accept there, also
- *   applies it and records the acceptance, in the same transaction.
+ * - `mode: 'direct'`: where the target allows direct promotion and the caller's own approval would meet
+ *   its approval policy, also approves and applies it, in the same transaction.
  * - `type: 'dry_run'`: checks everything and answers what would happen; writes nothing.
  * - `async` (direct only): the apply runs as a job enqueued in the same transaction; the promotion is
  *   `applying` until it finishes.
@@ -104,13 +111,10 @@ export async function requestPromotion(
       const prepared = await preparePromotion(tx, actor, input);
       const { api, target, action } = prepared;
       blocked = { crossId: api.crossId, targetEnvironmentId: target.id, targetName: target.name };
+      const policy = await loadPolicy(tx, target.id);
 
       if (input.mode === 'direct') {
-        const denied = !target.directPromotionAllowed
-          ? `${target.name} does not allow direct promotion: request one instead.`
-          : !mayDecideInTarget(actor, target.id, action)
-            ? `A direct promotion ${action === 'create' ? 'creates' : 'updates'} an API in ${target.name}: you may not ${action} APIs there.`
-            : null;
+        const denied = await whyNotDirect(tx, actor, prepared, policy);
         if (denied) {
           throw new DeniedError(denied, {
             action: 'promotion.requested',
@@ -118,6 +122,11 @@ export async function requestPromotion(
             target: { type: 'api', id: api.id },
           });
         }
+      }
+      if (policy.titleRequired && !input.title && input.type !== 'dry_run') {
+        throw new AppError('validation', 'The request is invalid.', {
+          fieldErrors: { title: [`${target.name} requires a title on every promotion request`] },
+        });
       }
 
       if (input.type === 'dry_run') {
@@ -137,63 +146,27 @@ export async function requestPromotion(
         };
       }
 
-      const [promotion] = await tx
-        .insert(promotions)
-        .values({
-          apiId: api.id,
-          crossId: api.crossId,
-          sourceEnvironmentId: api.environmentId,
-          targetEnvironmentId: target.id,
-          sourceRevision: prepared.revision,
-          snapshot: prepared.snapshot,
-          mode: input.mode,
-          type: input.type,
-          included: prepared.included,
-          excluded: prepared.excluded,
-          properties: input.properties ?? {},
-          parameters: input.parameters ?? {},
-          title: input.title || null,
-          message: input.message || null,
-          description: input.description || null,
-          requestedBy: actor.userId,
-          evaluations: {
-            exitGate: { decision: 'pass', policies: [] },
-            entryGate: { decision: 'pass', policies: [] },
-          },
-        })
-        .returning();
-      await recordAudit(tx, actor, {
-        action: 'promotion.requested',
-        environmentIds: [api.environmentId, target.id],
-        target: { type: 'promotion', id: promotion!.id },
-        changes: {
-          after: {
-            apiId: api.id,
-            apiName: api.name,
-            revision: prepared.revision,
-            target: target.key,
-            action,
-            mode: input.mode,
-            type: input.type,
-            included: prepared.included,
-            parameters: input.parameters,
-            title: input.title,
-          },
-        },
-      });
-
+      const promotion = await insertPromotion(tx, actor, prepared);
       if (input.mode === 'request') {
-        return { kind: 'requested', id: promotion!.id, targetEnvironmentKey: target.key, action };
+        return { kind: 'requested', id: promotion.id, targetEnvironmentKey: target.key, action };
       }
-      const context = { promotion: promotion!, target, targetApi: prepared.targetApi, action };
-      if (options.async) {
-        await finishDecision(tx, actor, context, { status: 'applying' });
-        await queuePromotionApply(tx, promotion!.id);
-        return { kind: 'applying', id: promotion!.id, targetEnvironmentKey: target.key, action };
+      // Direct: the requester's own approval meets the policy (checked above), so it applies now.
+      const outcome = await recordApproval(
+        tx,
+        actor,
+        { promotion, target, targetApi: prepared.targetApi, action, policy },
+        { async: Boolean(options.async) },
+      );
+      if (!outcome.result) {
+        return { kind: 'applying', id: promotion.id, targetEnvironmentKey: target.key, action };
       }
-      const result = await applyPromotion(tx, actor, context);
-      await finishDecision(tx, actor, context, { status: 'accepted', targetApiId: result.apiId, result });
-      return { kind: 'applied', id: promotion!.id, targetEnvironmentKey: target.key, action, result };
+      return {
+        kind: 'applied',
+        id: promotion.id,
+        targetEnvironmentKey: target.key,
+        action,
+        result: outcome.result,
+      };
     });
   } catch (error) {
     if (uniqueViolation(error)?.constraint === 'promotions_one_open_per_target_key' && blocked) {
@@ -202,6 +175,113 @@ export async function requestPromotion(
     }
     throw error;
   }
+}
+
+/**
+ * Inserts a pending promotion of a prepared revision, audited as requested. A request that replaces an
+ * older one (`supersedes`) names it.
+ */
+export async function insertPromotion(
+  tx: Tx,
+  actor: Actor,
+  prepared: PreparedPromotion,
+  supersedes?: { id: string },
+): Promise<Promotion> {
+  const { input, api, target, action } = prepared;
+  const [promotion] = await tx
+    .insert(promotions)
+    .values({
+      apiId: api.id,
+      crossId: api.crossId,
+      sourceEnvironmentId: api.environmentId,
+      targetEnvironmentId: target.id,
+      sourceRevision: prepared.revision,
+      snapshot: prepared.snapshot,
+      mode: input.mode,
+      type: input.type === 'move' ? 'move' : 'copy',
+      included: prepared.included,
+      excluded: prepared.excluded,
+      properties: input.properties ?? {},
+      parameters: input.parameters ?? {},
+      title: input.title || null,
+      message: input.message || null,
+      description: input.description || null,
+      requestedBy: actor.userId,
+      authorIds: prepared.authorIds,
+      supersedes: supersedes?.id ?? null,
+      evaluations: {
+        exitGate: { decision: 'pass', policies: [] },
+        entryGate: { decision: 'pass', policies: [] },
+      },
+    })
+    .returning();
+  await recordAudit(tx, actor, {
+    action: 'promotion.requested',
+    environmentIds: [api.environmentId, target.id],
+    target: { type: 'promotion', id: promotion!.id },
+    changes: {
+      after: {
+        apiId: api.id,
+        apiName: api.name,
+        revision: prepared.revision,
+        target: target.key,
+        action,
+        mode: input.mode,
+        type: input.type,
+        included: prepared.included,
+        parameters: input.parameters,
+        title: input.title,
+        supersedes: supersedes?.id,
+      },
+    },
+  });
+  return promotion!;
+}
+
+/**
+ * A direct promotion applies at once, so it must be one the requester could approve alone: the
+ * target allows direct promotion, and the requester's own approval would meet its approval policy.
+ */
+async function whyNotDirect(
+  tx: Tx,
+  actor: Actor,
+  prepared: PreparedPromotion,
+  policy: ApprovalPolicy,
+): Promise<string | null> {
+  const { target, action } = prepared;
+  if (!target.directPromotionAllowed)
+    return `${target.name} does not allow direct promotion: request one instead.`;
+  const refusal = whyCannotApprove(
+    actor,
+    { targetEnvironmentId: target.id, requestedBy: actor.userId, authorIds: prepared.authorIds },
+    action,
+    policy,
+    { alreadyApproved: false, targetName: target.name },
+  );
+  if (refusal)
+    return `A direct promotion is approved by its requester alone. ${refusal} Request one instead.`;
+  const groupIds = (
+    await tx
+      .select({ id: groupMembers.groupId })
+      .from(groupMembers)
+      .where(eq(groupMembers.userId, actor.userId))
+  ).map((membership) => membership.id);
+  const alone = evaluatePolicy(policy, [
+    {
+      userId: actor.userId,
+      name: actor.name,
+      approvedAt: new Date(),
+      policyVersion: policy.version,
+      comment: null,
+      notCounted: null,
+      groupIds,
+      environmentRole: actor.environmentRoles.get(target.id) ?? null,
+    },
+  ]);
+  if (!alone.met) {
+    return `${target.name}'s approval policy needs more than your approval (${describeProgress(alone)}): request a promotion instead.`;
+  }
+  return null;
 }
 
 function pendingConflict(targetName: string, existingPromotionId: string | null): AppError {

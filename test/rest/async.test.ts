@@ -7,13 +7,16 @@ import * as promotionRoute from '@/app/api/v1/promotions/[id]/route';
 import { closeDb, getDb } from '@/db';
 import { notifications, promotions } from '@/db/schema';
 import { stopQueue } from '@/lib/jobs/queue';
-import {
-  applyQueuedPromotion,
-  failExhaustedPromotion,
-  startPromotionWorker,
-} from '@/lib/promotions/apply-queued-promotion';
+import { applyQueuedPromotion, failExhaustedPromotion } from '@/lib/promotions/apply-queued-promotion';
+import { startPromotionWorkers } from '@/lib/promotions/workers';
 import { getQueue, queues } from '@/lib/jobs/queue';
-import { auditEventsSince, createTestApi, isPostgres, lastAuditSeq } from '@/test/fixtures';
+import {
+  auditEventsSince,
+  createTestApi,
+  isPostgres,
+  lastAuditSeq,
+  setApprovalPolicy,
+} from '@/test/fixtures';
 
 import { call, expectConforms, tokenFor } from './harness';
 
@@ -58,6 +61,7 @@ const acceptAsync = (id: string, token: string) =>
 
 describe('async promotions (JFrog async; a pg-boss job enqueued in the deciding transaction)', () => {
   it('a direct promotion with ?async=true answers 202, is applying, then accepted by the worker', async () => {
+    await setApprovalPolicy('qa', { approvalsRequired: 1, selfApprovalAllowed: true });
     const api = await createTestApi({ owner: 'admin@example.com' });
     const response = await call(apiPromotionsRoute.POST, {
       method: 'POST',
@@ -73,7 +77,7 @@ describe('async promotions (JFrog async; a pg-boss job enqueued in the deciding 
     expect(response.body).toMatchObject({ status: 'applying', decidedAt: null });
     expect(await queuedJobs(id)).toBe(1);
 
-    await startPromotionWorker();
+    await startPromotionWorkers();
     expect(await waitFor(id, ['accepted', 'failed'])).toBe('accepted');
     const after = await call(promotionRoute.GET, { path: `/promotions/${id}`, params: { id }, token: admin });
     expectConforms('/promotions/{id}', 'get', after);
@@ -102,8 +106,10 @@ describe('async promotions (JFrog async; a pg-boss job enqueued in the deciding 
     expect(await applyQueuedPromotion(id)).toBe('skipped');
     const events = await auditEventsSince(since);
     expect(events.map((event) => [event.action, event.authMethod])).toEqual([
+      ['promotion.approved', 'token'],
       ['promotion.accepted', 'token'],
       ['api.created', 'job'],
+      ['promotion.applied', 'job'],
     ]);
     const [notice] = await getDb().select().from(notifications).where(eq(notifications.promotionId, id));
     expect(notice).toMatchObject({ kind: 'promotion.accepted' });
@@ -187,7 +193,7 @@ describe('async promotions (JFrog async; a pg-boss job enqueued in the deciding 
     await stopQueue();
     await closeDb();
     // It starts again, and its worker finds the job where it was left.
-    await startPromotionWorker();
+    await startPromotionWorkers();
     expect(await waitFor(id, ['accepted', 'failed'])).toBe('accepted');
     expect(await queuedJobs(id)).toBe(0);
   });

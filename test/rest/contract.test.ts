@@ -20,7 +20,7 @@ import * as promotionRoute from '@/app/api/v1/promotions/[id]/route';
 import * as promotionsRoute from '@/app/api/v1/promotions/route';
 import { getDb } from '@/db';
 import { apis, promotions, users } from '@/db/schema';
-import { apiNamed, createTestApi } from '@/test/fixtures';
+import { apiNamed, createTestApi, setApprovalPolicy } from '@/test/fixtures';
 
 import { call, expectConforms, tokenFor } from './harness';
 
@@ -291,7 +291,12 @@ describe('POST /apis/{id}/promotions', () => {
 
   it('201: direct applies now where allowed (Codefresh "commit")', async () => {
     const api = await createTestApi({ owner: 'admin@example.com' });
+    const refused = await promote(admin, api.id, { target: 'qa', mode: 'direct' });
+    expect(refused.status).toBe(403);
+    expectConforms('/apis/{id}/promotions', 'post', refused);
+    await setApprovalPolicy('qa', { approvalsRequired: 1, selfApprovalAllowed: true });
     const response = await promote(admin, api.id, { target: 'qa', mode: 'direct' });
+    await setApprovalPolicy('qa', { approvalsRequired: 1 });
     expectConforms('/apis/{id}/promotions', 'post', response);
     expect(response.body).toMatchObject({
       status: 'accepted',
@@ -536,8 +541,11 @@ describe('GET /openapi.json', () => {
         '/apis/{id}/revisions/{revision}/promote',
         '/promotions',
         '/promotions/{id}',
+        '/promotions/{id}/approve',
         '/promotions/{id}/accept',
+        '/promotions/{id}/update',
         '/promotions/{id}/reject',
+        '/environments/{env}/policy',
         '/promotions/{id}/cancel',
       ]),
     );

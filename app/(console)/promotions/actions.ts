@@ -5,10 +5,12 @@ import { z } from 'zod';
 import { formAction } from '@/lib/actions/form-action';
 import { authenticate } from '@/lib/auth/session';
 import { markNotificationsRead } from '@/lib/notifications/mark-notifications-read';
-import { acceptPromotion } from '@/lib/promotions/accept-promotion';
+import { approvePromotion } from '@/lib/promotions/approve-promotion';
+import { describeProgress } from '@/lib/promotions/describe-progress';
 import { cancelPromotion } from '@/lib/promotions/cancel-promotion';
 import { rejectPromotion } from '@/lib/promotions/reject-promotion';
 import { requestPromotion } from '@/lib/promotions/request-promotion';
+import { updatePromotionRequest } from '@/lib/promotions/update-promotion-request';
 
 // Each action is a public endpoint: formAction authenticates, and the domain function authorizes.
 
@@ -29,12 +31,17 @@ export const requestPromotionAction = formAction(
 
 const decision = z.object({ promotionId: z.string(), text: z.string().optional() });
 
-export const acceptPromotionAction = formAction(
+export const approvePromotionAction = formAction(
   decision,
-  (actor, input) => acceptPromotion(actor, input.promotionId, { comment: input.text }),
-  ({ result }) => ({
+  (actor, input) => approvePromotion(actor, input.promotionId, { comment: input.text }),
+  ({ status, result, progress }) => ({
     status: 'success',
-    message: `Promotion accepted: the API was ${result.action} (revision ${result.revision}).`,
+    message:
+      status === 'accepted' && result
+        ? `Approved, and the policy is met: the API was ${result.action} (revision ${result.revision}).`
+        : status === 'applying'
+          ? 'Approved, and the policy is met: the promotion is being applied.'
+          : `Approved: ${describeProgress(progress)}.`,
   }),
 );
 
@@ -48,6 +55,16 @@ export const cancelPromotionAction = formAction(
   decision,
   (actor, input) => cancelPromotion(actor, input.promotionId),
   () => ({ status: 'success', message: 'Promotion request withdrawn.' }),
+);
+
+export const updatePromotionRequestAction = formAction(
+  decision,
+  (actor, input) => updatePromotionRequest(actor, input.promotionId),
+  (updated) => ({
+    status: 'success',
+    message: `Request updated to revision ${updated.revision}: approvals start again.`,
+    values: { promotionId: updated.promotionId },
+  }),
 );
 
 export async function markNotificationsReadAction(): Promise<void> {

@@ -32,6 +32,17 @@ export default async function TasksPage({ searchParams }: PageProps<'/tasks'>) {
         <TaskFilter environments={decidable.map(({ key, name }) => ({ key, name }))} current={current} />
       </div>
       <TaskList environmentKey={current} />
+      <section aria-labelledby="waiting-heading" className="space-y-3 pt-4">
+        <div>
+          <h2 id="waiting-heading" className="text-lg font-semibold">
+            Waiting for others
+          </h2>
+          <p className="text-sm text-slate-600">
+            Promotions you approved that still need more approvals under their target&apos;s policy.
+          </p>
+        </div>
+        <TaskList environmentKey={current} waiting />
+      </section>
     </div>
   );
 }

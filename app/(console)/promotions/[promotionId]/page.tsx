@@ -2,13 +2,29 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 
 import { DefinitionView } from '@/components/apis/definition-view';
+import { ApprovalList } from '@/components/promotions/approval-progress';
 import { DecisionPanel } from '@/components/promotions/decision-panel';
 import { PromotionActionBadge, PromotionStatusBadge } from '@/components/promotions/status-badge';
 import { Badge } from '@/components/ui/badge';
 import { DateTime } from '@/components/ui/date-time';
 import { requireActor } from '@/lib/auth/session';
 import { orNotFound } from '@/lib/page-data';
+import { describeProgress } from '@/lib/promotions/describe-progress';
 import { getPromotion } from '@/lib/promotions/queries';
+
+import {
+  approvePromotionAction,
+  cancelPromotionAction,
+  rejectPromotionAction,
+  updatePromotionRequestAction,
+} from '../actions';
+
+const decisionActions = {
+  approve: approvePromotionAction,
+  reject: rejectPromotionAction,
+  cancel: cancelPromotionAction,
+  update: updatePromotionRequestAction,
+};
 
 export const metadata: Metadata = { title: 'Promotion' };
 
@@ -17,6 +33,10 @@ export default async function PromotionPage({ params }: PageProps<'/promotions/[
   const actor = await requireActor();
   const promotion = await orNotFound(getPromotion(actor, promotionId));
   const isOpen = promotion.status === 'pending' || promotion.status === 'applying';
+  const effect =
+    promotion.action === 'create'
+      ? `creates ${promotion.apiName} in ${promotion.targetName}`
+      : `updates ${promotion.apiName} in ${promotion.targetName} with a new revision`;
 
   return (
     <div className="space-y-6">
@@ -71,15 +91,52 @@ export default async function PromotionPage({ params }: PageProps<'/promotions/[
         </div>
         {/* Mounted whatever the status, so the outcome of a decision stays on screen after the refresh. */}
         <DecisionPanel
+          actions={decisionActions}
           promotionId={promotion.id}
           action={promotion.action}
           apiName={promotion.apiName}
           targetName={promotion.targetName}
-          canDecide={promotion.canDecide}
-          whyCannotDecide={promotion.whyCannotDecide}
+          approvalEffect={`Your approval counts toward ${promotion.targetName}'s approval policy (now ${describeProgress(promotion.progress)}). When the policy is met, the promotion is applied: it ${effect}.`}
+          canApprove={promotion.canApprove}
+          whyCannotApprove={promotion.whyCannotApprove}
+          canReject={promotion.canReject}
+          reasonRequired={promotion.policy.reasonRequiredOnReject}
           canCancel={promotion.canCancel}
+          canUpdateRequest={promotion.canUpdateRequest}
+          revisions={{ requested: promotion.sourceRevision, now: promotion.sourceRevisionNow }}
         />
       </div>
+
+      {promotion.sourceChanged && (
+        <p role="status" className="rounded-xl bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-200">
+          The source has changed since this request (revision {promotion.sourceRevision} →{' '}
+          {promotion.sourceRevisionNow}). Approving applies revision {promotion.sourceRevision}, as shown
+          below{promotion.canUpdateRequest ? '; Update request brings it to the current revision.' : '.'}
+        </p>
+      )}
+      {promotion.supersededBy && (
+        <p role="status" className="rounded-xl bg-slate-50 p-4 text-sm ring-1 ring-slate-200">
+          This request was updated to the source&apos;s newer revision:{' '}
+          <Link
+            href={`/promotions/${promotion.supersededBy}`}
+            className="font-semibold text-indigo-700 hover:underline"
+          >
+            see the current request
+          </Link>
+          .
+        </p>
+      )}
+      {promotion.supersedes && (
+        <p className="text-sm text-slate-600">
+          Replaces an{' '}
+          <Link href={`/promotions/${promotion.supersedes}`} className="text-indigo-700 hover:underline">
+            earlier request
+          </Link>{' '}
+          for an older revision; approvals given to that one do not carry over.
+        </p>
+      )}
+
+      {(isOpen || promotion.progress.approvals.length > 0) && <ApprovalList progress={promotion.progress} />}
 
       {(promotion.title || promotion.message) && (
         <section

@@ -19,9 +19,17 @@ export default async function ApisPage({ params, searchParams }: PageProps<'/env
 
   return (
     <div className="space-y-4">
-      <div>
-        <p className="text-sm text-slate-500">{page.environment.installation.name}</p>
-        <h1 className="text-2xl font-bold tracking-tight">APIs in {page.environment.name}</h1>
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <p className="text-sm text-slate-500">{page.environment.installation.name}</p>
+          <h1 className="text-2xl font-bold tracking-tight">APIs in {page.environment.name}</h1>
+        </div>
+        <Link
+          href={`/environments/${envKey}/policy`}
+          className="text-sm font-semibold text-indigo-700 hover:underline"
+        >
+          Approval policy
+        </Link>
       </div>
       <div className="overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
         <table className="min-w-full divide-y divide-slate-200 text-sm">

@@ -1,0 +1,136 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+
+import { approvalPolicies, environments, groups } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record';
+import { DeniedError, runAudited } from '@/lib/audit/run-audited';
+import { can, canSeeEnvironment, type Actor } from '@/lib/auth/actor';
+import { environmentRoles } from '@/lib/auth/permissions';
+import { sameJson } from '@/lib/canonical-json';
+import { AppError, notFound, parseInput } from '@/lib/errors';
+import { loadPolicy, type ApprovalPolicy } from '@/lib/promotions/approval-policy';
+
+const count = z.int('A whole number').min(1, 'At least 1').max(20, 'At most 20');
+
+export const approvalPolicyInput = z.object({
+  /** Distinct approvers needed; the requester's request is never one of them. */
+  approvalsRequired: count,
+  /** All must be met: e.g. 1 from group SRE and 1 from group Security. */
+  rules: z
+    .array(
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('group'), groupId: z.uuid('Not a group id'), count }),
+        z.object({ kind: z.literal('role'), role: z.enum(environmentRoles), count }),
+      ]),
+    )
+    .max(10, 'At most 10 rules')
+    .default([]),
+  /** Whether one person's approval may count toward several rules. */
+  approverMayFillSeveralRules: z.boolean().default(true),
+  selfApprovalAllowed: z.boolean().default(false),
+  /** Whoever made a change the promotion brings may not approve it. */
+  authorsMayNotApprove: z.boolean().default(false),
+  /** Pending requests older than this expire; null: never. */
+  expiryHours: z
+    .int('A whole number')
+    .min(1, 'At least 1')
+    .max(8760, 'At most a year')
+    .nullable()
+    .default(null),
+  reasonRequiredOnReject: z.boolean().default(true),
+  titleRequired: z.boolean().default(false),
+});
+
+export type ApprovalPolicyInput = z.input<typeof approvalPolicyInput>;
+
+/** What a policy says, without where and which version: what the audit compares and REST returns. */
+export function policyTerms(policy: ApprovalPolicy) {
+  return {
+    approvalsRequired: policy.approvalsRequired,
+    rules: policy.rules.map((rule) =>
+      rule.kind === 'group'
+        ? { kind: rule.kind, groupId: rule.groupId, count: rule.count }
+        : { kind: rule.kind, role: rule.role, count: rule.count },
+    ),
+    approverMayFillSeveralRules: policy.approverMayFillSeveralRules,
+    selfApprovalAllowed: policy.selfApprovalAllowed,
+    authorsMayNotApprove: policy.authorsMayNotApprove,
+    expiryHours: policy.expiryHours,
+    reasonRequiredOnReject: policy.reasonRequiredOnReject,
+    titleRequired: policy.titleRequired,
+  };
+}
+
+/**
+ * Replaces an environment's approval policy with a new version. Needs ENVIRONMENT:UPDATE there
+ * (environment and organization admins). Approvals already given are judged by the new version from
+ * now on. Audited with the whole policy before and after.
+ */
+export async function updateApprovalPolicy(
+  actor: Actor,
+  environmentKey: string,
+  rawInput: ApprovalPolicyInput,
+): Promise<ApprovalPolicy> {
+  const wanted = parseInput(approvalPolicyInput, rawInput);
+  return runAudited(actor, async (tx) => {
+    const [environment] = await tx
+      .select({ id: environments.id })
+      .from(environments)
+      .where(eq(environments.key, environmentKey))
+      .for('update');
+    if (!environment || !canSeeEnvironment(actor, environment.id)) throw notFound('Environment');
+    if (!can(actor, 'ENVIRONMENT:UPDATE', { environmentId: environment.id })) {
+      throw new DeniedError('You may not change the approval policy of this environment.', {
+        action: 'environment.policy_updated',
+        environmentIds: [environment.id],
+        target: { type: 'environment', id: environment.id },
+      });
+    }
+
+    const ruleKeys = wanted.rules.map((rule) =>
+      rule.kind === 'group' ? rule.groupId.toLowerCase() : rule.role,
+    );
+    const duplicate = ruleKeys.findIndex((key, index) => ruleKeys.indexOf(key) !== index);
+    if (duplicate >= 0) throw fieldError(`rules.${duplicate}`, 'Each group or role may have one rule');
+    const groupIds = wanted.rules.flatMap((rule) =>
+      rule.kind === 'group' ? [rule.groupId.toLowerCase()] : [],
+    );
+    const known = groupIds.length
+      ? await tx.select({ id: groups.id }).from(groups).where(inArray(groups.id, groupIds))
+      : [];
+    const unknown = wanted.rules.findIndex(
+      (rule) => rule.kind === 'group' && !known.some((group) => group.id === rule.groupId.toLowerCase()),
+    );
+    if (unknown >= 0) throw fieldError(`rules.${unknown}.groupId`, 'There is no such group');
+
+    const current = await loadPolicy(tx, environment.id);
+    const before = policyTerms(current);
+    const after = {
+      ...wanted,
+      rules: wanted.rules.map((rule) =>
+        rule.kind === 'group' ? { ...rule, groupId: rule.groupId.toLowerCase() } : rule,
+      ),
+    };
+    if (current.version > 0 && sameJson(before, after)) {
+      throw new AppError('no_changes', 'Nothing changed: the policy is the same.');
+    }
+    const [{ version }] = (await tx
+      .select({ version: sql<number>`coalesce(max(${approvalPolicies.version}), 0)::int + 1` })
+      .from(approvalPolicies)
+      .where(and(eq(approvalPolicies.environmentId, environment.id)))) as [{ version: number }];
+    await tx
+      .insert(approvalPolicies)
+      .values({ environmentId: environment.id, version, ...after, createdBy: actor.userId });
+    await recordAudit(tx, actor, {
+      action: 'environment.policy_updated',
+      environmentIds: [environment.id],
+      target: { type: 'environment', id: environment.id },
+      changes: { before: { version: current.version, ...before }, after: { version, ...after } },
+    });
+    return loadPolicy(tx, environment.id);
+  });
+}
+
+function fieldError(field: string, message: string) {
+  return new AppError('validation', 'The request is invalid.', { fieldErrors: { [field]: [message] } });
+}
