@@ -8,7 +8,13 @@ import { defineConfig } from 'vitest/config';
  * seeded template; TEST_POSTGRES_URL names the server).
  */
 export default defineConfig({
-  resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: {
+      '@': path.resolve(import.meta.dirname),
+      // Tests run on the server's side: `server-only` is the no-op it is for React Server Components.
+      'server-only': path.resolve(import.meta.dirname, 'node_modules/server-only/empty.js'),
+    },
+  },
   test: {
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',

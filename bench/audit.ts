@@ -43,10 +43,10 @@ async function main() {
 }
 
 async function run() {
-  // Imported only now: lib/env reads DATABASE_URL once, at import.
+  // Imported only now: db/config reads DATABASE_URL once, at import.
   const { getDb } = await import('@/db');
   const { migrateDatabase } = await import('@/db/migrate');
-  const { seedDemoData } = await import('@/db/seed');
+  const { seedDemoData } = await import('@/lib/demo/seed');
   const { sql } = await import('drizzle-orm');
   const { loadActor } = await import('@/lib/auth/actor');
   const { hashAuditEvent } = await import('@/lib/audit/event-hash');

@@ -1,3 +1,5 @@
+import 'server-only';
+
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -8,7 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 
-import { dataDir, env } from '@/lib/env';
+import { dataDir, databaseUrl } from './config';
 
 import * as schema from './schema';
 
@@ -92,7 +94,7 @@ function isAlive(pid: number): boolean {
 }
 
 function handle(): Handle {
-  globalForDb.stagewayDb ??= env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(dataDir);
+  globalForDb.stagewayDb ??= databaseUrl ? openPostgres(databaseUrl) : openPglite(dataDir);
   return globalForDb.stagewayDb;
 }
 

@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';

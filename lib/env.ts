@@ -1,23 +1,11 @@
-import path from 'node:path';
 import { z } from 'zod';
 
-const optional = z
-  .string()
-  .trim()
-  .transform((value) => value || undefined)
-  .optional();
+import { optionalVariable as optional, readEnvironment } from '@/db/config';
+
+/** The server's configuration besides where the database is (`db/config.ts`). */
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  /** Unset: the embedded PGlite database under STAGEWAY_DATA_DIR. Set: PostgreSQL via postgres.js. */
-  DATABASE_URL: optional.pipe(
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://')
-      .optional(),
-  ),
-  /** Folder of the embedded database and its generated secret; `memory://` keeps everything in memory. */
-  STAGEWAY_DATA_DIR: z.string().default('.data'),
   AUTH_SECRET: optional,
   /** An OpenID Connect provider is offered on the login page when these three are set. */
   AUTH_OIDC_ISSUER: optional.pipe(z.url().optional()),
@@ -37,23 +25,7 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
-function parse(): Env {
-  const result = schema.safeParse(process.env);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  return result.data;
-}
-
-export const env = parse();
-
-export const isEmbeddedDatabase = !env.DATABASE_URL;
-
-export const dataDir =
-  env.STAGEWAY_DATA_DIR === 'memory://'
-    ? 'memory://'
-    : path.resolve(/* turbopackIgnore: true */ process.cwd(), env.STAGEWAY_DATA_DIR);
+export const env = readEnvironment(schema);
 
 export const isOidcEnabled = Boolean(
   env.AUTH_OIDC_ISSUER && env.AUTH_OIDC_CLIENT_ID && env.AUTH_OIDC_CLIENT_SECRET,

@@ -1,6 +1,16 @@
 import type { z } from 'zod';
 
-import { toFieldErrors, type FieldErrors } from '@/lib/apis/definition';
+/** Field errors keyed by dotted path (`plans.1.security`), as forms and problem+json show them. */
+export type FieldErrors = Record<string, string[]>;
+
+export function toFieldErrors(error: z.ZodError): FieldErrors {
+  const fieldErrors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.map(String).join('.') : '_';
+    (fieldErrors[key] ??= []).push(issue.message);
+  }
+  return fieldErrors;
+}
 
 /**
  * Every refusal the domain can give, with the HTTP status a REST face maps it to. Faces show

@@ -1,9 +1,12 @@
+import 'server-only';
+
 import { databaseDriver, getDb } from '@/db';
 import { migrateDatabase } from '@/db/migrate';
-import { isEmpty, seedDemoData } from '@/db/seed';
+import { isEmpty, seedDemoData } from '@/lib/demo/seed';
 import { authSecret } from '@/lib/auth/secret';
 import { startAuditSealer } from '@/lib/audit/start-audit-sealer';
-import { env, isEmbeddedDatabase } from '@/lib/env';
+import { isEmbeddedDatabase } from '@/db/config';
+import { env } from '@/lib/env';
 import { startPromotionWorkers } from '@/lib/promotions/workers';
 
 export async function startServer(): Promise<void> {

@@ -1,6 +1,6 @@
 import { closeDb, databaseDriver, getDb } from '@/db';
 import { migrateDatabase } from '@/db/migrate';
-import { seedDemoData } from '@/db/seed';
+import { seedDemoData } from '@/lib/demo/seed';
 
 async function main() {
   await migrateDatabase();

@@ -11,7 +11,7 @@ import {
   roleBindings,
   users,
 } from '@/db/schema';
-import { apiDefinitionSchema } from '@/lib/apis/definition';
+import { apiDefinitionSchema } from '@/db/definition';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { updateApprovalPolicy, type ApprovalPolicyInput } from '@/lib/environments/update-approval-policy';
 

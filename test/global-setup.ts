@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
 
   // Migrate and seed the template in a child process of its own, with the template as DATABASE_URL.
   const { execFileSync } = await import('node:child_process');
-  execFileSync('npx', ['tsx', 'scripts/db-seed.ts'], {
+  execFileSync('npx', ['tsx', '--conditions=react-server', 'scripts/db-seed.ts'], {
     env: { ...process.env, DATABASE_URL: withDatabase(serverUrl, template), AUTH_SECRET: 'test-secret' },
     stdio: 'inherit',
   });

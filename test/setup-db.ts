@@ -30,7 +30,7 @@ beforeAll(async () => {
   } else {
     const [{ migrateDatabase }, { seedDemoData }, { getDb }] = await Promise.all([
       import('@/db/migrate'),
-      import('@/db/seed'),
+      import('@/lib/demo/seed'),
       import('@/db'),
     ]);
     await migrateDatabase();

@@ -11,6 +11,9 @@ import { requireActor } from '@/lib/auth/session';
 import { byInstallation, listVisibleEnvironments } from '@/lib/environments/queries';
 import { decidesAnywhere } from '@/lib/promotions/rules';
 
+import { signOutAction } from './actions';
+import { markNotificationsReadAction } from './promotions/actions';
+
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
   const [environments, canReadAudit] = await Promise.all([
@@ -39,8 +42,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             )}
           </nav>
           <div className="ml-auto flex items-center gap-2">
-            <NotificationBell />
-            <UserMenu name={actor.name} email={actor.email} />
+            <NotificationBell markReadAction={markNotificationsReadAction} />
+            <UserMenu name={actor.name} email={actor.email} signOutAction={signOutAction} />
           </div>
         </div>
       </header>

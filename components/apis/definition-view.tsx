@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 
 import { Badge } from '@/components/ui/badge';
-import type { ApiDefinition } from '@/lib/apis/definition';
+import type { ApiDefinition } from '@/db/definition';
 
 function Section({ title, count, children }: { title: string; count?: number; children: ReactNode }) {
   return (

@@ -4,7 +4,6 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 
-import { markNotificationsReadAction } from '@/app/(console)/promotions/actions';
 import { fetchJson } from '@/lib/fetch-json';
 
 type NotificationsJson = {
@@ -20,7 +19,7 @@ type NotificationsJson = {
 };
 
 /** Decisions on the user's requests, with the unread count; opening the list marks them read. */
-export function NotificationBell() {
+export function NotificationBell({ markReadAction }: { markReadAction: () => Promise<void> }) {
   const queryClient = useQueryClient();
   const [isOpen, setIsOpen] = useState(false);
   const container = useRef<HTMLDivElement>(null);
@@ -43,7 +42,7 @@ export function NotificationBell() {
   const toggle = async () => {
     setIsOpen(!isOpen);
     if (!isOpen && unread > 0) {
-      await markNotificationsReadAction();
+      await markReadAction();
       await queryClient.invalidateQueries({ queryKey: ['notifications'] });
     }
   };

@@ -3,9 +3,15 @@
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 
-import { signOutAction } from '@/app/(console)/actions';
-
-export function UserMenu({ name, email }: { name: string; email: string }) {
+export function UserMenu({
+  name,
+  email,
+  signOutAction,
+}: {
+  name: string;
+  email: string;
+  signOutAction: () => Promise<void>;
+}) {
   const [isOpen, setIsOpen] = useState(false);
   const container = useRef<HTMLDivElement>(null);
 

@@ -4,7 +4,6 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useActionState, useState } from 'react';
 
-import { requestPromotionAction } from '@/app/(console)/promotions/actions';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextArea, TextField } from '@/components/ui/field';
@@ -13,6 +12,8 @@ import { idle, type FormState } from '@/lib/actions/form-state';
 import type { PromotionTarget } from '@/lib/promotions/queries';
 
 export function PromoteDialog(props: {
+  /** The request server action (passed in: components never import routes). */
+  requestAction: (previous: FormState, formData: FormData) => Promise<FormState>;
   apiId: string;
   apiName: string;
   sourceName: string;
@@ -24,7 +25,7 @@ export function PromoteDialog(props: {
   const [chosen, setChosen] = useState<string | null>(null);
   const [requested, setRequested] = useState<string | null>(null);
   const [state, action, isPending] = useActionState(async (previous: FormState, formData: FormData) => {
-    const next = await requestPromotionAction(previous, formData);
+    const next = await props.requestAction(previous, formData);
     if (next.status === 'success') {
       // Close, say so, and re-read the page so the picker shows the new pending request.
       setIsOpen(false);

@@ -1,10 +1,9 @@
 import { unstable_rethrow } from 'next/navigation';
 import { z } from 'zod';
 
-import { toFieldErrors } from '@/lib/apis/definition';
 import type { Actor } from '@/lib/auth/actor';
 import { authenticate } from '@/lib/auth/session';
-import { isAppError } from '@/lib/errors';
+import { isAppError, toFieldErrors } from '@/lib/errors';
 
 import type { FormState } from './form-state';
 

@@ -1,4 +1,4 @@
-import type { FieldErrors } from '@/lib/apis/definition';
+import type { FieldErrors } from '@/lib/errors';
 
 /** What every form action returns to `useActionState`. `values` refill the form (React resets it). */
 export type FormState = {

@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 

@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 
@@ -6,10 +8,10 @@ import { recordAudit } from '@/lib/audit/record';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
 import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
 import { sameJson } from '@/lib/canonical-json';
-import { AppError, notFound, uniqueViolation } from '@/lib/errors';
+import { AppError, notFound, parseInput, toFieldErrors, uniqueViolation } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 
-import { apiDefinitionSchema, toFieldErrors, type ApiDefinition } from './definition';
+import { apiDefinitionSchema, type ApiDefinition } from '@/db/definition';
 
 export const updateApiDefinitionInput = z.object({
   apiId: z.string(),
@@ -30,13 +32,11 @@ export async function updateApiDefinition(
   actor: Actor,
   rawInput: UpdateApiDefinitionInput,
 ): Promise<{ apiId: string; revision: number; definition: ApiDefinition }> {
-  const input = updateApiDefinitionInput.safeParse(rawInput);
-  if (!input.success)
-    throw new AppError('validation', 'The request is invalid.', { fieldErrors: toFieldErrors(input.error) });
-  const { apiId, baseRevision, message } = input.data;
+  const input = parseInput(updateApiDefinitionInput, rawInput);
+  const { apiId, baseRevision, message } = input;
   if (!isUuid(apiId)) throw notFound('API');
 
-  const parsed = apiDefinitionSchema.safeParse(input.data.definition);
+  const parsed = apiDefinitionSchema.safeParse(input.definition);
   if (!parsed.success) {
     throw new AppError('validation', 'The definition is invalid: nothing was saved.', {
       fieldErrors: toFieldErrors(parsed.error),

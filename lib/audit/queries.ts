@@ -1,12 +1,13 @@
+import 'server-only';
+
 import { and, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 
 import { getDb } from '@/db';
 import { apis, auditEventEnvironments, auditEvents, environments, users } from '@/db/schema';
-import type { FieldErrors } from '@/lib/apis/definition';
 import { can, type Actor } from '@/lib/auth/actor';
-import { notFound } from '@/lib/errors';
+import { notFound, type FieldErrors } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 import { decodeCursor, defaultPageSize, encodeCursor } from '@/lib/pagination';
 

@@ -1,3 +1,5 @@
+import 'server-only';
+
 import type { Queryable } from '@/db';
 import { auditEvents } from '@/db/schema';
 import type { Actor, RequestContext } from '@/lib/auth/actor';

@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { getDb, type Tx } from '@/db';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';

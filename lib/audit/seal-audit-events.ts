@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { and, asc, desc, inArray, isNull, sql } from 'drizzle-orm';
 
 import { getDb, type Tx } from '@/db';

@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { and, asc, count, gt, inArray, lt, max, min, sql, sum } from 'drizzle-orm';
 
 import { getDb } from '@/db';

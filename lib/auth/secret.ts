@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { dataDir, env, isEmbeddedDatabase } from '@/lib/env';
+import { dataDir, isEmbeddedDatabase } from '@/db/config';
+import { env } from '@/lib/env';
 
 let cached: string | undefined;
 

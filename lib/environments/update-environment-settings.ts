@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 

@@ -1,6 +1,3 @@
-import type { z } from 'zod';
-
-import { toFieldErrors } from '@/lib/apis/definition';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
 
@@ -82,14 +79,6 @@ async function readLimited(request: Request): Promise<string> {
 }
 
 const tooLarge = () => new AppError('payload_too_large', `The body is over ${maxBodyBytes / 1024} KiB.`);
-
-/** Parses input with a zod schema; every invalid field is named in the 400. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success)
-    throw new AppError('validation', 'The request is invalid.', { fieldErrors: toFieldErrors(parsed.error) });
-  return parsed.data;
-}
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(data, { status, headers: { 'Cache-Control': 'no-store', ...headers } });

@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { createHash } from 'node:crypto';
 
 import { and, eq, lt, sql } from 'drizzle-orm';

@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { lt, sql } from 'drizzle-orm';
 
 import { getDb } from '@/db';

@@ -1,6 +1,8 @@
+import 'server-only';
+
 import { z } from 'zod';
 
-import { apiDefinitionSchema } from '@/lib/apis/definition';
+import { apiDefinitionSchema } from '@/db/definition';
 import { parseAuditFilters, type AuditFilters, type AuditListItem } from '@/lib/audit/queries';
 import { AppError } from '@/lib/errors';
 import type { ApiDetail, ApiListItem, RevisionListItem } from '@/lib/apis/queries';

@@ -1,10 +1,12 @@
+import 'server-only';
+
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 import { PgBoss } from 'pg-boss';
 
 import { getDb, type Tx } from '@/db';
 import { sqlExecutor, type SqlExecutor } from '@/db/raw-sql';
-import { env } from '@/lib/env';
+import { databaseUrl } from '@/db/config';
 
 /**
  * Background jobs on pg-boss, in the application's own PostgreSQL: with DATABASE_URL, pg-boss keeps
@@ -31,8 +33,8 @@ function embeddedExecutor(): SqlExecutor {
 }
 
 async function startBoss(): Promise<PgBoss> {
-  const boss = env.DATABASE_URL
-    ? new PgBoss({ connectionString: env.DATABASE_URL, schema: 'pgboss', max: 4 })
+  const boss = databaseUrl
+    ? new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4 })
     : new PgBoss({ db: embeddedExecutor() as never, schema: 'pgboss' });
   boss.on('error', (error) => console.error('job queue error', error));
   await boss.start();

@@ -1,12 +1,14 @@
+import 'server-only';
+
 import { and, eq, ne, sql } from 'drizzle-orm';
 
 import type { Tx } from '@/db';
 import { apiRevisions, apis, roleBindings } from '@/db/schema';
-import { apiDefinitionSchema, toFieldErrors, type ApiDefinition } from '@/lib/apis/definition';
+import { apiDefinitionSchema, type ApiDefinition } from '@/db/definition';
 import { recordAudit } from '@/lib/audit/record';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { sameJson } from '@/lib/canonical-json';
-import { AppError } from '@/lib/errors';
+import { AppError, toFieldErrors } from '@/lib/errors';
 
 import { composeDefinition } from './compose-definition';
 import type { DecisionContext } from './decision';

@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 
 import type { Queryable } from '@/db';

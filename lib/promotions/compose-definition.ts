@@ -1,4 +1,4 @@
-import { definitionParts, type ApiDefinition, type DefinitionPart } from '@/lib/apis/definition';
+import { definitionParts, type ApiDefinition, type DefinitionPart } from '@/db/definition';
 import { canonicalJson } from '@/lib/canonical-json';
 
 /**

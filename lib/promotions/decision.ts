@@ -1,8 +1,10 @@
+import 'server-only';
+
 import { and, eq } from 'drizzle-orm';
 
 import type { Tx } from '@/db';
 import { apis, environments, promotions } from '@/db/schema';
-import type { ApiDefinition } from '@/lib/apis/definition';
+import type { ApiDefinition } from '@/db/definition';
 import { DeniedError } from '@/lib/audit/run-audited';
 import type { Actor } from '@/lib/auth/actor';
 import { notFound } from '@/lib/errors';

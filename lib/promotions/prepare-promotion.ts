@@ -1,19 +1,16 @@
+import 'server-only';
+
 import { and, desc, eq, gt, lte, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 
 import type { Tx } from '@/db';
 import { apiRevisions, apis, environments, promotions } from '@/db/schema';
-import {
-  apiDefinitionSchema,
-  definitionParts,
-  toFieldErrors,
-  type ApiDefinition,
-} from '@/lib/apis/definition';
+import { apiDefinitionSchema, definitionParts, type ApiDefinition } from '@/db/definition';
 import { DeniedError } from '@/lib/audit/run-audited';
 import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
 import { sameJson } from '@/lib/canonical-json';
-import { AppError, notFound } from '@/lib/errors';
+import { AppError, notFound, parseInput, toFieldErrors } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 
 import { composeDefinition, resolveParts } from './compose-definition';
@@ -78,10 +75,7 @@ export type PreparedPromotion = {
 };
 
 export function parsePromotionInput(raw: PromotionInput): ParsedPromotionInput {
-  const parsed = promotionInput.safeParse(raw);
-  if (!parsed.success)
-    throw new AppError('validation', 'The request is invalid.', { fieldErrors: toFieldErrors(parsed.error) });
-  return parsed.data;
+  return parseInput(promotionInput, raw);
 }
 
 const notPromotable = new Set(['deprecated', 'archived']);

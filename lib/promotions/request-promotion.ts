@@ -1,8 +1,10 @@
+import 'server-only';
+
 import { and, eq, inArray } from 'drizzle-orm';
 
 import { getDb, type Queryable, type Tx } from '@/db';
 import { groupMembers, promotions } from '@/db/schema';
-import type { ApiDefinition } from '@/lib/apis/definition';
+import type { ApiDefinition } from '@/db/definition';
 import { recordAudit } from '@/lib/audit/record';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
 import type { Actor } from '@/lib/auth/actor';

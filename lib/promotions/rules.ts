@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 
 import { approvalPolicies, apis, promotionApprovals, promotions } from '@/db/schema';

@@ -1,7 +1,9 @@
+import 'server-only';
+
 import { eq } from 'drizzle-orm';
 
 import { apis, environments, promotions } from '@/db/schema';
-import type { DefinitionPart } from '@/lib/apis/definition';
+import type { DefinitionPart } from '@/db/definition';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError, notFound } from '@/lib/errors';

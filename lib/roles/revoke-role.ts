@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { and, asc, eq } from 'drizzle-orm';
 
 import { roleBindings } from '@/db/schema';

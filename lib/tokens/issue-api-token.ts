@@ -1,12 +1,13 @@
+import 'server-only';
+
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { apiTokens, users } from '@/db/schema';
-import { toFieldErrors } from '@/lib/apis/definition';
 import { recordAudit, type AuditActor } from '@/lib/audit/record';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
 import type { Actor } from '@/lib/auth/actor';
-import { AppError, uniqueViolation } from '@/lib/errors';
+import { AppError, toFieldErrors, uniqueViolation } from '@/lib/errors';
 
 import { displayPrefix, generateToken, hashToken } from './token-secret';
 

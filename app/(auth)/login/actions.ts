@@ -3,7 +3,7 @@
 import { AuthError, CredentialsSignin } from 'next-auth';
 
 import type { FormState } from '@/lib/actions/form-state';
-import { toFieldErrors } from '@/lib/apis/definition';
+import { toFieldErrors } from '@/lib/errors';
 import { credentialsSchema, signIn } from '@/lib/auth/auth';
 import { safeCallbackPath } from '@/lib/auth/session';
 

@@ -3,7 +3,8 @@ import { redirect } from 'next/navigation';
 
 import { Button } from '@/components/ui/button';
 import { getActor, safeCallbackPath } from '@/lib/auth/session';
-import { env, isEmbeddedDatabase, isOidcEnabled } from '@/lib/env';
+import { isEmbeddedDatabase } from '@/db/config';
+import { env, isOidcEnabled } from '@/lib/env';
 
 import { signInWithOidcAction } from './actions';
 import { LoginForm } from './login-form';

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 
 import { buttonClass } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import type { FieldErrors } from '@/lib/apis/definition';
+import type { FieldErrors } from '@/lib/errors';
 import { auditActions } from '@/lib/audit/actions';
 import type { AuditEnvironment } from '@/lib/audit/queries';
 import { cn } from '@/lib/utils';

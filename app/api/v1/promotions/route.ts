@@ -1,4 +1,5 @@
-import { apiRoute, json, parseInput } from '@/lib/http/api-route';
+import { apiRoute, json } from '@/lib/http/api-route';
+import { parseInput } from '@/lib/errors';
 import { toPromotion } from '@/lib/http/resources';
 import { listPromotions, promotionFilters } from '@/lib/promotions/queries';
 

@@ -14,6 +14,8 @@ import { requireActor } from '@/lib/auth/session';
 import { orNotFound } from '@/lib/page-data';
 import { listPromotionsOfApi, listPromotionTargets } from '@/lib/promotions/queries';
 
+import { requestPromotionAction } from '@/app/(console)/promotions/actions';
+
 export const metadata: Metadata = { title: 'API' };
 
 export default async function ApiPage({
@@ -73,6 +75,7 @@ export default async function ApiPage({
           )}
           {api.canPromote && (
             <PromoteDialog
+              requestAction={requestPromotionAction}
               apiId={api.id}
               apiName={definition.name}
               sourceName={api.environment.name}

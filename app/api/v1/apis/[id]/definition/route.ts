@@ -1,6 +1,7 @@
 import { getApiById, getRevision } from '@/lib/apis/queries';
 import { updateApiDefinition } from '@/lib/apis/update-api-definition';
-import { apiRoute, json, parseInput } from '@/lib/http/api-route';
+import { apiRoute, json } from '@/lib/http/api-route';
+import { parseInput } from '@/lib/errors';
 import { definitionUpdateBody, toRevision } from '@/lib/http/resources';
 
 /** Saves a new definition as the API's next revision and returns that revision. */

@@ -1,4 +1,5 @@
-import { apiRoute, parseInput } from '@/lib/http/api-route';
+import { apiRoute } from '@/lib/http/api-route';
+import { parseInput } from '@/lib/errors';
 import { isAsync, promotionCreated } from '@/lib/http/promotion-responses';
 import { promotionBody } from '@/lib/http/resources';
 import { requestPromotion } from '@/lib/promotions/request-promotion';

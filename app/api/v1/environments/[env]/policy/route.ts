@@ -1,6 +1,7 @@
 import { updateApprovalPolicy } from '@/lib/environments/update-approval-policy';
 import { getApprovalPolicy } from '@/lib/environments/queries';
-import { apiRoute, json, parseInput } from '@/lib/http/api-route';
+import { apiRoute, json } from '@/lib/http/api-route';
+import { parseInput } from '@/lib/errors';
 import { approvalPolicyBody, toApprovalPolicy } from '@/lib/http/resources';
 
 export const GET = apiRoute<{ env: string }>(async ({ actor, params }) => {

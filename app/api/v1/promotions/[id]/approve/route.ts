@@ -1,4 +1,5 @@
-import { apiRoute, parseInput } from '@/lib/http/api-route';
+import { apiRoute } from '@/lib/http/api-route';
+import { parseInput } from '@/lib/errors';
 import { isAsync, promotionResponse } from '@/lib/http/promotion-responses';
 import { approvePromotion, approvePromotionInput } from '@/lib/promotions/approve-promotion';
 

@@ -1,4 +1,5 @@
-import { apiRoute, parseInput } from '@/lib/http/api-route';
+import { apiRoute } from '@/lib/http/api-route';
+import { parseInput } from '@/lib/errors';
 import { promotionCreated } from '@/lib/http/promotion-responses';
 import { promotionInput } from '@/lib/promotions/prepare-promotion';
 import { requestPromotion } from '@/lib/promotions/request-promotion';

@@ -1,10 +1,12 @@
+import 'server-only';
+
 import { and, eq, sql } from 'drizzle-orm';
 
-import { apiDefinitionSchema } from '@/lib/apis/definition';
+import { apiDefinitionSchema } from '@/db/definition';
 import { recordAudit, systemActor } from '@/lib/audit/record';
 import { hashPassword } from '@/lib/auth/password';
 
-import type { Database, Tx } from './index';
+import type { Database, Tx } from '@/db';
 import {
   apiGroups,
   approvalPolicies,
@@ -16,7 +18,7 @@ import {
   installations,
   roleBindings,
   users,
-} from './schema';
+} from '@/db/schema';
 import { seedApis, seedExtraUsers, seedGroups } from './seed-data';
 
 export const demoPassword = 'stageway-demo';

@@ -101,15 +101,3 @@ export const apiDefinitionSchema = z.object({
 
 export type ApiDefinition = z.infer<typeof apiDefinitionSchema>;
 export type ApiDefinitionInput = z.input<typeof apiDefinitionSchema>;
-
-/** Field errors keyed by dotted path (`plans.1.security`), as forms and problem+json show them. */
-export type FieldErrors = Record<string, string[]>;
-
-export function toFieldErrors(error: z.ZodError): FieldErrors {
-  const fieldErrors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.map(String).join('.') : '_';
-    (fieldErrors[key] ??= []).push(issue.message);
-  }
-  return fieldErrors;
-}

@@ -1,4 +1,4 @@
-import type { ApiDefinitionInput } from '@/lib/apis/definition';
+import type { ApiDefinitionInput } from '@/db/definition';
 
 /**
  * Demo data for a fresh DEV environment: six APIs with a short revision history, two extra users
