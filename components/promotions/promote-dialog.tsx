@@ -36,7 +36,7 @@ export function PromoteDialog(props: {
     return next;
   }, idle);
 
-  const available = props.targets.filter((target) => !target.pendingPromotionId && !target.unavailableReason);
+  const available = props.targets.filter((target) => !target.isPending && !target.unavailableReason);
   const selected = props.targets.find((target) => target.key === chosen);
   const installations = [
     ...new Map(props.targets.map((target) => [target.installation.key, target.installation])).values(),
@@ -78,7 +78,7 @@ export function PromoteDialog(props: {
               {props.targets
                 .filter((target) => target.installation.key === installation.key)
                 .map((target) => {
-                  const isDisabled = Boolean(target.pendingPromotionId || target.unavailableReason);
+                  const isDisabled = target.isPending || Boolean(target.unavailableReason);
                   return (
                     <div key={target.key} className="flex items-center justify-between gap-2 text-sm">
                       <label
@@ -94,7 +94,7 @@ export function PromoteDialog(props: {
                           checked={chosen === target.key}
                           onChange={() => setChosen(target.key)}
                         />
-                        {target.pendingPromotionId ? `${target.name} (pending)` : target.name}
+                        {target.isPending ? `${target.name} (pending)` : target.name}
                       </label>
                       {target.pendingPromotionId && (
                         <Link
@@ -123,8 +123,8 @@ export function PromoteDialog(props: {
                 </p>
               ) : (
                 <p>
-                  Accepting will <strong>update</strong> the existing API in {selected.name} (now at revision{' '}
-                  {selected.targetRevision}).
+                  Accepting will <strong>update</strong> the existing API in {selected.name}
+                  {selected.targetRevision !== null && <> (now at revision {selected.targetRevision})</>}.
                 </p>
               )}
               <p className="mt-1 text-slate-500">

@@ -90,6 +90,9 @@ test.describe('who may read which trail', () => {
     ).toHaveText(['Any', 'QA']);
     expect((await page.goto('/audit?environment=dev'))?.status()).toBe(404);
     expect((await page.request.get('/api/v1/audit/export?format=csv&environment=dev')).status()).toBe(404);
+    // Verifying covers the whole organization's trail: not for an environment's reader.
+    await expect(page.getByRole('button', { name: 'Verify' })).toHaveCount(0);
+    expect((await page.request.get('/api/v1/audit/verify')).status()).toBe(403);
 
     // The API page links to the API's own history.
     await openApi(page, 'qa', 'Payments');

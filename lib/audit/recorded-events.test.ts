@@ -482,7 +482,14 @@ const cases: Case[] = [
         events: [
           { action: 'promotion.approved', actorId: bob.userId, targetId: id, reason: 'ok' },
           { action: 'api.created', actorId: bob.userId, changes: { after: { revision: 1 } } },
-          { action: 'api.archived', targetId: api.id, environmentIds: [api.environmentId] },
+          // The archive is the requester's act on the source, done when Bob approved.
+          {
+            action: 'api.archived',
+            actorId: alice.userId,
+            authMethod: 'delegated',
+            targetId: api.id,
+            environmentIds: [api.environmentId],
+          },
           {
             action: 'promotion.accepted',
             targetId: id,

@@ -89,11 +89,15 @@ describe('the audit table', () => {
 });
 
 describe('verifyAuditTrail', () => {
-  it('is for those who may read some of the trail: others get not_found', async () => {
+  it('is for organization admins: readers of an environment’s trail are refused, others get not_found', async () => {
     await expect(verifyAuditTrail(await actorFor('alice@example.com'))).rejects.toMatchObject({
       code: 'not_found',
     });
-    await expect(verifyAuditTrail(await actorFor('bob@example.com'))).resolves.toMatchObject({
+    // Bob reads QA's trail; the verdict would tell him the whole organization's count and head.
+    await expect(verifyAuditTrail(await actorFor('bob@example.com'))).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await expect(verifyAuditTrail(await actorFor('admin@example.com'))).resolves.toMatchObject({
       isIntact: true,
     });
   });

@@ -5,7 +5,7 @@ import { and, asc, count, gt, inArray, lt, max, min, sql, sum } from 'drizzle-or
 import { getDb } from '@/db';
 import { auditEvents, auditSeals } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { notFound } from '@/lib/errors';
+import { AppError, notFound } from '@/lib/errors';
 
 import { hashAuditEvent } from './event-hash';
 import { auditReach } from './queries';
@@ -40,11 +40,19 @@ const sealsPerBatch = 10;
  * a missing one, two swapped ones, or one slipped in afterwards show at their seq). Reads seal by seal:
  * memory stays flat however long the trail.
  *
- * In the app, whoever may read some of the trail may verify it (the check covers all of it but shows
- * no event). `operator` is `npm run audit:verify`, run by someone who already holds the database.
+ * In the app only organization admins verify: the answer covers the whole organization (its event
+ * count and head hash), more than an environment's reader may learn. Others who read some of the
+ * trail are refused (403); anyone else is told it does not exist. `operator` is
+ * `npm run audit:verify`, run by someone who already holds the database.
  */
 export async function verifyAuditTrail(actor: Actor | 'operator'): Promise<AuditVerification> {
-  if (actor !== 'operator' && !(await auditReach(actor))) throw notFound('Audit trail');
+  if (actor !== 'operator' && !actor.isOrgAdmin) {
+    if (!(await auditReach(actor))) throw notFound('Audit trail');
+    throw new AppError(
+      'forbidden',
+      'Verifying the audit trail is for organization admins: it covers every environment.',
+    );
+  }
   await sealAuditEvents({ wait: true });
   const db = getDb();
 

@@ -21,7 +21,12 @@ import {
 export type RequestContext = { ip: string | null; userAgent: string | null; requestId: string | null };
 
 /** `job`: a background job acting on behalf of the user who decided (e.g. a queued promotion apply). */
-export type AuthMethod = 'password' | 'oidc' | 'token' | 'job';
+/**
+ * How the actor came to act: signed in (`password`, `oidc`), with an API token, as the decider of a
+ * job's work (`job`), or `delegated`: a requester's own act done when someone else decided (a move
+ * archiving its source when approved).
+ */
+export type AuthMethod = 'password' | 'oidc' | 'token' | 'job' | 'delegated';
 
 /**
  * Who is acting, with the roles they hold right now. Built from the database on every request (never

@@ -15,6 +15,8 @@ export const environmentPermissions = [
 export const apiPermissions = [
   'DEFINITION:READ',
   'DEFINITION:UPDATE',
+  // Archive the API (take it out of service): what a move does to its source.
+  'DEFINITION:DELETE',
   'MEMBER:READ',
   'MEMBER:UPDATE',
 ] as const;
@@ -40,8 +42,14 @@ export const rolePermissions = {
     USER: [],
   },
   api: {
-    PRIMARY_OWNER: ['DEFINITION:READ', 'DEFINITION:UPDATE', 'MEMBER:READ', 'MEMBER:UPDATE'],
-    OWNER: ['DEFINITION:READ', 'DEFINITION:UPDATE', 'MEMBER:READ', 'MEMBER:UPDATE'],
+    PRIMARY_OWNER: [
+      'DEFINITION:READ',
+      'DEFINITION:UPDATE',
+      'DEFINITION:DELETE',
+      'MEMBER:READ',
+      'MEMBER:UPDATE',
+    ],
+    OWNER: ['DEFINITION:READ', 'DEFINITION:UPDATE', 'DEFINITION:DELETE', 'MEMBER:READ', 'MEMBER:UPDATE'],
     REVIEWER: ['DEFINITION:READ', 'MEMBER:READ'],
     USER: ['DEFINITION:READ'],
   },
@@ -67,7 +75,7 @@ const environmentGrantsOnApis: Record<EnvironmentPermission, readonly ApiPermiss
   'API:READ': ['DEFINITION:READ', 'MEMBER:READ'],
   'API:UPDATE': ['DEFINITION:READ', 'DEFINITION:UPDATE', 'MEMBER:READ'],
   'API:CREATE': [],
-  'API:DELETE': [],
+  'API:DELETE': ['DEFINITION:DELETE'],
   'AUDIT:READ': [],
   'ENVIRONMENT:UPDATE': [],
 };

@@ -344,8 +344,8 @@ Object.assign(paths, {
     get: {
       operationId: 'verifyAuditTrail',
       summary:
-        'Seal what can be sealed and verify the whole chain: intact up to event N, or the first break and why',
-      responses: responses({ 200: { description: 'The verdict', schema: 'AuditVerification' } }, [404]),
+        'Seal what can be sealed and verify the whole chain: intact up to event N, or the first break and why (organization admins)',
+      responses: responses({ 200: { description: 'The verdict', schema: 'AuditVerification' } }, [403, 404]),
     },
   },
 });

@@ -147,7 +147,14 @@ export const promotionResource = z.object({
   decidedAt: timestamp.nullable(),
   reason: z.string().nullable(),
   evaluations: z.object({ exitGate: gateEvaluation, entryGate: gateEvaluation }),
-  result: z.object({ apiId: z.uuid(), revision: z.int(), action: z.enum(['created', 'updated']) }).nullable(),
+  /** The outcome in the target; its API's id and revision only for those who may read that API. */
+  result: z
+    .object({
+      apiId: z.uuid().nullable(),
+      revision: z.int().nullable(),
+      action: z.enum(['created', 'updated']),
+    })
+    .nullable(),
 });
 export const promotionListResponse = z.object({
   items: z.array(promotionResource),
@@ -180,9 +187,15 @@ export const dryRunResource = z.object({
   revision: z.int(),
   target: z.string(),
   action: z.enum(['create', 'update']),
+  /**
+   * False when the caller may not read the API already in the target: `definition` is then the
+   * snapshot (the `excluded` parts will keep the target's content, unseen), and `targetApiId`,
+   * `targetRevision` and `changes` are null.
+   */
+  targetReadable: z.boolean(),
   targetApiId: z.uuid().nullable(),
   targetRevision: z.int().nullable(),
-  changes: z.array(z.string()),
+  changes: z.array(z.string()).nullable(),
   included: z.array(z.string()),
   excluded: z.array(z.string()),
   definition: apiDefinitionSchema,
@@ -327,6 +340,7 @@ export function toDryRun(apiId: string, preview: PromotionPreview): z.input<type
     revision: preview.revision,
     target: preview.targetEnvironmentKey,
     action: preview.action,
+    targetReadable: preview.targetReadable,
     targetApiId: preview.targetApiId,
     targetRevision: preview.targetRevision,
     changes: preview.changes,

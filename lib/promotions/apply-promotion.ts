@@ -6,10 +6,11 @@ import type { Tx } from '@/db';
 import { apiRevisions, apis, roleBindings } from '@/db/schema';
 import { apiDefinitionSchema, type ApiDefinition } from '@/db/definition';
 import { recordAudit } from '@/lib/audit/record';
-import { loadActor, type Actor } from '@/lib/auth/actor';
+import { can, loadActor, type Actor } from '@/lib/auth/actor';
 import { sameJson } from '@/lib/canonical-json';
 import { AppError, toFieldErrors } from '@/lib/errors';
 
+import { whyCannotMove } from './rules';
 import { composeDefinition } from './compose-definition';
 import type { DecisionContext } from './decision';
 
@@ -19,7 +20,8 @@ export type AppliedPromotion = { apiId: string; revision: number; action: 'creat
  * Brings a promotion's snapshot into its target: creates the API (same cross id, new id, revision 1,
  * no members or groups but a primary owner) or gives the existing one a new revision (its id, members
  * and groups stay). Only the included parts travel, composed against the target as it is now; a move
- * archives the source afterwards. Refuses when another API of the target uses the context path.
+ * archives the source afterwards, as its requester's act (they must still hold DEFINITION:DELETE
+ * on it). Refuses when another API of the target uses the context path.
  */
 export async function applyPromotion(
   tx: Tx,
@@ -39,11 +41,27 @@ export async function applyPromotion(
       },
     );
   }
-  const result = await writeToTarget(tx, actor, context, composed.data);
+  // A move archives the source: the requester's act, checked with their rights as they stand now.
+  const mover =
+    promotion.type === 'move' ? await loadActor(tx, promotion.requestedBy, 'delegated', actor.context) : null;
   if (promotion.type === 'move') {
-    await archiveSource(tx, actor, promotion.apiId, promotion.sourceEnvironmentId, promotion.id);
+    const refusal = whyCannotMove(mover, {
+      apiId: promotion.apiId,
+      environmentId: promotion.sourceEnvironmentId,
+    });
+    if (refusal) throw new AppError('conflict', `This move cannot complete: ${refusal}`);
   }
+  const result = await writeToTarget(tx, actor, context, composed.data);
+  if (mover) await archiveSource(tx, mover, promotion.apiId, promotion.sourceEnvironmentId, promotion.id);
   return result;
+}
+
+/**
+ * Whether a refusal may name an API of the target: only to a reader deciding now. A job's failure
+ * becomes the promotion's reason, which its requester reads too.
+ */
+function mayName(actor: Actor, apiId: string, environmentId: string): boolean {
+  return actor.authMethod !== 'job' && can(actor, 'DEFINITION:READ', { apiId, environmentId });
 }
 
 async function writeToTarget(
@@ -56,7 +74,7 @@ async function writeToTarget(
   const provenance = `Promoted from revision ${promotion.sourceRevision} (promotion ${promotion.id})`;
 
   const [clash] = await tx
-    .select({ name: apis.name })
+    .select({ id: apis.id, name: apis.name })
     .from(apis)
     .where(
       and(
@@ -69,7 +87,9 @@ async function writeToTarget(
   if (clash) {
     throw new AppError(
       'conflict',
-      `The context path ${definition.contextPath} is already used by ${clash.name} in ${target.name}: change one of them first.`,
+      `The context path ${definition.contextPath} is already used by ${
+        mayName(actor, clash.id, target.id) ? clash.name : 'another API'
+      } in ${target.name}: change one of them first.`,
     );
   }
 

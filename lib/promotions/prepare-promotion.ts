@@ -15,7 +15,7 @@ import { isUuid } from '@/lib/ids';
 
 import { composeDefinition, resolveParts } from './compose-definition';
 import { lockTargetApi } from './decision';
-import { promotionAction, type PromotionAction } from './rules';
+import { promotionAction, whyCannotMove, type PromotionAction } from './rules';
 
 const part = z.enum(definitionParts);
 const keyValues = (what: string) =>
@@ -69,6 +69,11 @@ export type PreparedPromotion = {
   excluded: string[];
   /** What the target would hold after applying. */
   composed: ApiDefinition;
+  /**
+   * Whether the requester may read the API already in the target (true when there is none): if not,
+   * nothing of it (content, id, revision, even whether it equals the snapshot) may reach them.
+   */
+  targetReadable: boolean;
   action: PromotionAction;
   /** Who made the promoted change (see authorsOf). */
   authorIds: string[];
@@ -114,6 +119,16 @@ export async function preparePromotion(
   }
   if (notPromotable.has(api.lifecycleState))
     throw new AppError('conflict', `This API is ${api.lifecycleState}: it cannot be promoted.`);
+  if (input.type === 'move') {
+    const refusal = whyCannotMove(actor, scope);
+    if (refusal) {
+      throw new DeniedError(`You may not move this API: ${refusal}`, {
+        action: 'promotion.requested',
+        environmentIds: [api.environmentId],
+        target: { type: 'api', id: api.id },
+      });
+    }
+  }
 
   const [target] = await tx.select().from(environments).where(eq(environments.key, input.target));
   if (!target) {
@@ -160,7 +175,11 @@ export async function preparePromotion(
       },
     );
   }
-  if (targetApi && sameJson(targetApi.definition, valid.data)) {
+  const targetReadable =
+    !targetApi || can(actor, 'DEFINITION:READ', { apiId: targetApi.id, environmentId: target.id });
+  // Telling a requester who cannot read the target that it already holds this would let them test
+  // guesses of its values (a property override per try): only its readers are told.
+  if (targetApi && targetReadable && sameJson(targetApi.definition, valid.data)) {
     throw new AppError(
       'no_changes',
       `No changes found between source and destination: ${target.name} already has what revision ${revision} would bring.`,
@@ -177,6 +196,7 @@ export async function preparePromotion(
     included,
     excluded,
     composed: valid.data,
+    targetReadable,
     action: promotionAction(Boolean(targetApi)),
     authorIds: await authorsOf(tx, api.id, target.id, revision),
   };

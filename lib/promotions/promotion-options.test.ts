@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import { getDb } from '@/db';
-import { apis, environments, promotions } from '@/db/schema';
+import { apis, environments, promotions, roleBindings } from '@/db/schema';
 import {
   actorFor,
   apiNamed,
@@ -11,6 +11,7 @@ import {
   environmentId,
   lastAuditSeq,
   setApprovalPolicy,
+  setEnvironmentRole,
 } from '@/test/fixtures';
 
 import { approvePromotion } from './approve-promotion';
@@ -91,13 +92,33 @@ describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
   });
 
   it('a dry run writes nothing and says what would happen', async () => {
-    const alice = await actorFor('alice@example.com');
+    const admin = await actorFor('admin@example.com');
     const payments = await apiNamed('dev', 'Payments');
     const since = await lastAuditSeq();
-    const preview = await requestPromotion(alice, { apiId: payments.id, target: 'qa', type: 'dry_run' });
-    expect(preview).toMatchObject({ kind: 'dry_run', action: 'update', revision: 3, targetRevision: 1 });
+    const preview = await requestPromotion(admin, { apiId: payments.id, target: 'qa', type: 'dry_run' });
+    expect(preview).toMatchObject({
+      kind: 'dry_run',
+      action: 'update',
+      revision: 3,
+      targetReadable: true,
+      targetRevision: 1,
+    });
     expect(preview.changes).toEqual(expect.arrayContaining(['version', 'plans']));
     expect(preview.definition.version).toBe('2.3.0');
+    // Alice may not read QA's Payments: she sees her snapshot and "update", nothing of QA's API.
+    const alices = await requestPromotion(await actorFor('alice@example.com'), {
+      apiId: payments.id,
+      target: 'qa',
+      type: 'dry_run',
+    });
+    expect(alices).toMatchObject({
+      action: 'update',
+      targetReadable: false,
+      targetApiId: null,
+      targetRevision: null,
+      changes: null,
+      definition: payments.definition,
+    });
     expect(await promotionCount(payments.id)).toBe(0);
     expect(await auditEventsSince(since)).toEqual([]);
     expect((await inEnvironment(payments.crossId, 'qa'))!.currentRevision).toBe(1);
@@ -122,6 +143,42 @@ describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
       ['api.archived', api.id],
       ['promotion.accepted', id],
     ]);
+  });
+
+  it('a move needs the requester’s right to archive the source, at the request and when applied', async () => {
+    const api = await createTestApi();
+    // Dave maintains DEV: he may change every API there (so promote a copy), but archive none.
+    await setEnvironmentRole('dave@example.com', 'dev', 'MAINTAINER');
+    const dave = await actorFor('dave@example.com');
+    const since = await lastAuditSeq();
+    await expect(requestPromotion(dave, { apiId: api.id, target: 'qa', type: 'move' })).rejects.toMatchObject(
+      {
+        code: 'forbidden',
+        message: expect.stringContaining('DEFINITION:DELETE'),
+      },
+    );
+    expect((await auditEventsSince(since)).map((event) => [event.action, event.outcome])).toEqual([
+      ['promotion.requested', 'denied'],
+    ]);
+    await expect(
+      requestPromotion(dave, { apiId: api.id, target: 'qa', type: 'dry_run' }),
+    ).resolves.toBeDefined();
+
+    // Alice owns it and asks for a move; by the time Bob approves she no longer owns it.
+    const alice = await actorFor('alice@example.com');
+    const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa', type: 'move' });
+    await getDb()
+      .delete(roleBindings)
+      .where(and(eq(roleBindings.apiId, api.id), eq(roleBindings.userId, alice.userId)));
+    await expect(approvePromotion(await actorFor('bob@example.com'), id)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('This move cannot complete'),
+    });
+    expect(await inEnvironment(api.crossId, 'qa')).toBeNull();
+    expect((await getDb().select().from(apis).where(eq(apis.id, api.id)))[0]!.lifecycleState).toBe(
+      'published',
+    );
+    await setEnvironmentRole('dave@example.com', 'dev', null);
   });
 
   it('include and exclude: excluded parts keep the target’s content on update and stay empty on create', async () => {
@@ -179,16 +236,25 @@ describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
     });
   });
 
-  it('refuses a promotion that would change nothing, whatever its mode', async () => {
-    const alice = await actorFor('alice@example.com');
+  it('refuses a promotion that would change nothing, whatever its mode, to those who may read the target', async () => {
+    const admin = await actorFor('admin@example.com');
     const accounts = await apiNamed('dev', 'Customer Accounts');
     for (const type of ['copy', 'dry_run'] as const) {
       await expect(
-        requestPromotion(alice, { apiId: accounts.id, target: 'qa', revision: 1, type }),
+        requestPromotion(admin, { apiId: accounts.id, target: 'qa', revision: 1, type }),
       ).rejects.toMatchObject({
         code: 'no_changes',
       });
     }
+    // Alice may not read QA's copy: telling her it equals her snapshot would reveal it.
+    await expect(
+      requestPromotion(await actorFor('alice@example.com'), {
+        apiId: accounts.id,
+        target: 'qa',
+        revision: 1,
+        type: 'dry_run',
+      }),
+    ).resolves.toMatchObject({ targetReadable: false, changes: null });
   });
 
   it('refuses invalid options field by field', async () => {

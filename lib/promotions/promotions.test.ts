@@ -153,10 +153,14 @@ describe('requestPromotion', () => {
     await expect(requestPromotion(alice, { apiId: api.id, target: 'dev' })).rejects.toMatchObject({
       code: 'validation',
     });
-    // QA already holds revision 2 of Payments.
+    // QA already holds revision 2 of Payments (told to those who may read it there).
     const payments = await apiNamed('dev', 'Payments');
     await expect(
-      requestPromotion(alice, { apiId: payments.id, target: 'qa', revision: 2 }),
+      requestPromotion(await actorFor('admin@example.com'), {
+        apiId: payments.id,
+        target: 'qa',
+        revision: 2,
+      }),
     ).rejects.toMatchObject({
       code: 'no_changes',
       message: expect.stringContaining('No changes found between source and destination'),
@@ -487,7 +491,11 @@ describe.runIf(isPostgres())('concurrency on PostgreSQL', () => {
     const row = await promotionRow(id);
     const events = await auditEventsSince(since);
     if (row.status === 'accepted') {
-      expect(events.map((event) => event.action)).toEqual(['api.created', 'promotion.accepted']);
+      expect(events.map((event) => event.action)).toEqual([
+        'promotion.approved',
+        'api.created',
+        'promotion.accepted',
+      ]);
       expect(await apisWithCrossId(api.crossId, 'qa')).toHaveLength(1);
     } else {
       expect(row.status).toBe('rejected');

@@ -94,7 +94,28 @@ function selectPromotions() {
     .leftJoin(successor, eq(successor.supersedes, promotions.id));
 }
 
-export type PromotionListItem = Awaited<ReturnType<typeof selectPromotions>>[number];
+type PromotionRow = Awaited<ReturnType<typeof selectPromotions>>[number];
+
+/**
+ * A promotion as this actor may see it, with what accepting does (create or update). Nothing of the
+ * API in the target — its id, its revision, the promotion's result there — reaches someone who may
+ * not read that API: a requester sees what their snapshot brings and whether it created or updated.
+ */
+function seenBy<T extends PromotionRow>(actor: Actor, row: T) {
+  const action = promotionAction(Boolean(row.targetApiId));
+  const targetReadable =
+    !row.targetApiId || canSeeApi(actor, { apiId: row.targetApiId, environmentId: row.targetEnvironmentId });
+  if (targetReadable) return { ...row, action, targetReadable };
+  return {
+    ...row,
+    action,
+    targetReadable,
+    targetApiId: null,
+    result: row.result && { action: row.result.action, apiId: null, revision: null },
+  };
+}
+
+export type PromotionListItem = ReturnType<typeof seenBy<PromotionRow>>;
 
 const taskCursor = z.object({ createdAt: z.string(), id: z.uuid() });
 
@@ -179,13 +200,13 @@ export async function listPromotions(
     .orderBy(desc(promotions.createdAt), desc(promotions.id))
     .limit(filters.limit + 1);
   const page = pageOf(
-    rows.map((row) => ({ ...row, action: promotionAction(Boolean(row.targetApiId)) })),
+    rows.map((row) => seenBy(actor, row)),
     filters.limit,
   );
   return { ...page, items: await withProgress(getDb(), page.items) };
 }
 
-export type Task = PromotionListItem & { action: 'create' | 'update' };
+export type Task = PromotionListItem;
 export type TaskWithProgress = Task & {
   policy: ApprovalPolicy;
   progress: ApprovalProgress;
@@ -223,7 +244,7 @@ export async function listTasks(
     .orderBy(desc(promotions.createdAt), desc(promotions.id))
     .limit(limit + 1);
   const page = pageOf(
-    rows.map((row) => ({ ...row, action: promotionAction(Boolean(row.targetApiId)) })),
+    rows.map((row) => seenBy(actor, row)),
     limit,
   );
   return { ...page, items: await withProgress(getDb(), page.items) };
@@ -277,8 +298,11 @@ export async function getPromotion(actor: Actor, promotionId: string) {
     .leftJoin(successor, eq(successor.supersedes, promotions.id))
     .where(eq(promotions.id, promotionId));
   if (!row || !canSeePromotion(actor, row)) throw notFound('Promotion');
-  const action = promotionAction(Boolean(row.targetApiId));
-  const [withApprovals] = await withProgress(db, [{ ...row, action }]);
+  const seen = seenBy(actor, row);
+  const { action } = seen;
+  const [withApprovals] = await withProgress(db, [
+    { ...seen, targetApiRevision: seen.targetReadable ? row.targetApiRevision : null },
+  ]);
   const { progress, sourceRevisionNow, policy } = withApprovals!;
   const isPending = row.status === 'pending';
   const whyNotReject = whyCannotDecide(actor, row, action, {
@@ -301,20 +325,23 @@ export async function getPromotion(actor: Actor, promotionId: string) {
     sourceChanged: isPending && sourceRevisionNow !== row.sourceRevision,
     canUpdateRequest: isPending && isRequester && sourceRevisionNow !== row.sourceRevision,
     canSeeSourceApi: canSeeApi(actor, { apiId: row.apiId, environmentId: row.sourceEnvironmentId }),
-    canSeeTargetApi:
-      Boolean(row.targetApiId) &&
-      canSeeApi(actor, { apiId: row.targetApiId!, environmentId: row.targetEnvironmentId }),
+    canSeeTargetApi: Boolean(seen.targetApiId),
   };
 }
 
 export type PromotionDetail = Awaited<ReturnType<typeof getPromotion>>;
 
 /** Promotions requested from this API, newest first. */
-export async function listPromotionsOfApi(api: ApiDetail, limit = 20): Promise<PromotionListItem[]> {
-  return selectPromotions()
+export async function listPromotionsOfApi(
+  actor: Actor,
+  api: ApiDetail,
+  limit = 20,
+): Promise<PromotionListItem[]> {
+  const rows = await selectPromotions()
     .where(eq(promotions.apiId, api.id))
     .orderBy(desc(promotions.createdAt), desc(promotions.id))
     .limit(limit);
+  return rows.map((row) => seenBy(actor, row));
 }
 
 export type PromotionTarget = {
@@ -322,7 +349,10 @@ export type PromotionTarget = {
   name: string;
   installation: { key: string; name: string };
   action: 'create' | 'update';
+  /** The target's revision, for those who may read the API there. */
   targetRevision: number | null;
+  /** A request of this API to the target is open; its id only for those who may see it. */
+  isPending: boolean;
   pendingPromotionId: string | null;
   unavailableReason: string | null;
 };
@@ -331,7 +361,7 @@ export type PromotionTarget = {
  * Every other environment of the organization as a promotion target of this API, by installation and
  * lifecycle position, with what accepting would do there and whether a request is already open.
  */
-export async function listPromotionTargets(api: ApiDetail): Promise<PromotionTarget[]> {
+export async function listPromotionTargets(actor: Actor, api: ApiDetail): Promise<PromotionTarget[]> {
   const db = getDb();
   const [rows, open, present] = await Promise.all([
     db
@@ -347,11 +377,17 @@ export async function listPromotionTargets(api: ApiDetail): Promise<PromotionTar
       .innerJoin(installations, eq(installations.id, environments.installationId))
       .orderBy(asc(installations.position), asc(environments.position)),
     db
-      .select({ id: promotions.id, targetEnvironmentId: promotions.targetEnvironmentId })
+      .select({
+        id: promotions.id,
+        apiId: promotions.apiId,
+        sourceEnvironmentId: promotions.sourceEnvironmentId,
+        targetEnvironmentId: promotions.targetEnvironmentId,
+        requestedBy: promotions.requestedBy,
+      })
       .from(promotions)
       .where(and(eq(promotions.crossId, api.crossId), inArray(promotions.status, ['pending', 'applying']))),
     db
-      .select({ environmentId: apis.environmentId, currentRevision: apis.currentRevision })
+      .select({ id: apis.id, environmentId: apis.environmentId, currentRevision: apis.currentRevision })
       .from(apis)
       .where(eq(apis.crossId, api.crossId)),
   ]);
@@ -359,6 +395,7 @@ export async function listPromotionTargets(api: ApiDetail): Promise<PromotionTar
     .filter((environment) => environment.id !== api.environmentId)
     .map((environment) => {
       const existing = present.find((candidate) => candidate.environmentId === environment.id);
+      const pending = open.find((candidate) => candidate.targetEnvironmentId === environment.id);
       const isAllowedSource =
         !environment.allowedSourceIds || environment.allowedSourceIds.includes(api.environmentId);
       return {
@@ -366,9 +403,12 @@ export async function listPromotionTargets(api: ApiDetail): Promise<PromotionTar
         name: environment.name,
         installation: { key: environment.installationKey, name: environment.installationName },
         action: promotionAction(Boolean(existing)),
-        targetRevision: existing?.currentRevision ?? null,
-        pendingPromotionId:
-          open.find((candidate) => candidate.targetEnvironmentId === environment.id)?.id ?? null,
+        targetRevision:
+          existing && canSeeApi(actor, { apiId: existing.id, environmentId: environment.id })
+            ? existing.currentRevision
+            : null,
+        isPending: Boolean(pending),
+        pendingPromotionId: pending && canSeePromotion(actor, pending) ? pending.id : null,
         unavailableReason: isAllowedSource
           ? null
           : `${environment.name} does not accept promotions from ${api.environment.name}`,

@@ -23,7 +23,7 @@ import {
   type PreparedPromotion,
   type PromotionInput,
 } from './prepare-promotion';
-import { whyCannotApprove, type PromotionAction } from './rules';
+import { canSeePromotion, whyCannotApprove, type PromotionAction } from './rules';
 
 export type PromotionWritten =
   | { kind: 'requested' | 'applying'; id: string; targetEnvironmentKey: string; action: PromotionAction }
@@ -40,9 +40,15 @@ export type PromotionPreview = {
   targetEnvironmentKey: string;
   action: PromotionAction;
   revision: number;
+  /**
+   * False when the requester may not read the API already in the target: then the preview holds only
+   * what their snapshot brings (`definition` is the snapshot; `excluded` parts keep the target's
+   * content, unseen) and no id, revision or change list of the target.
+   */
+  targetReadable: boolean;
   targetApiId: string | null;
   targetRevision: number | null;
-  changes: string[];
+  changes: string[] | null;
   included: string[];
   excluded: string[];
   definition: ApiDefinition;
@@ -53,7 +59,13 @@ export type PromotionOutcome = PromotionWritten | PromotionPreview;
 /** The pending (or applying) promotion that blocks a new one of this API to this target, if any. */
 export async function openPromotionOf(db: Queryable, crossId: string, targetEnvironmentId: string) {
   const [open] = await db
-    .select({ id: promotions.id })
+    .select({
+      id: promotions.id,
+      apiId: promotions.apiId,
+      sourceEnvironmentId: promotions.sourceEnvironmentId,
+      targetEnvironmentId: promotions.targetEnvironmentId,
+      requestedBy: promotions.requestedBy,
+    })
     .from(promotions)
     .where(
       and(
@@ -133,18 +145,20 @@ export async function requestPromotion(
 
       if (input.type === 'dry_run') {
         const open = await openPromotionOf(tx, api.crossId, target.id);
-        if (open) throw pendingConflict(target.name, open.id);
+        if (open) throw pendingConflict(actor, target.name, open);
+        const readable = prepared.targetReadable;
         return {
           kind: 'dry_run',
           targetEnvironmentKey: target.key,
           action,
           revision: prepared.revision,
-          targetApiId: prepared.targetApi?.id ?? null,
-          targetRevision: prepared.targetApi?.currentRevision ?? null,
-          changes: changedParts(prepared.targetApi?.definition ?? null, prepared.composed),
+          targetReadable: readable,
+          targetApiId: readable ? (prepared.targetApi?.id ?? null) : null,
+          targetRevision: readable ? (prepared.targetApi?.currentRevision ?? null) : null,
+          changes: readable ? changedParts(prepared.targetApi?.definition ?? null, prepared.composed) : null,
           included: prepared.included,
           excluded: prepared.excluded,
-          definition: prepared.composed,
+          definition: readable ? prepared.composed : prepared.snapshot,
         };
       }
 
@@ -173,7 +187,7 @@ export async function requestPromotion(
   } catch (error) {
     if (uniqueViolation(error)?.constraint === 'promotions_one_open_per_target_key' && blocked) {
       const open = await openPromotionOf(getDb(), blocked.crossId, blocked.targetEnvironmentId);
-      throw pendingConflict(blocked.targetName, open?.id ?? null);
+      throw pendingConflict(actor, blocked.targetName, open);
     }
     throw error;
   }
@@ -286,8 +300,13 @@ async function whyNotDirect(
   return null;
 }
 
-function pendingConflict(targetName: string, existingPromotionId: string | null): AppError {
+/** The refusal of a second open request; it names the open one only to those who may see it. */
+function pendingConflict(
+  actor: Actor,
+  targetName: string,
+  open: Awaited<ReturnType<typeof openPromotionOf>>,
+): AppError {
   return new AppError('conflict', `A promotion of this API to ${targetName} is already pending.`, {
-    details: { existingPromotionId },
+    details: { existingPromotionId: open && canSeePromotion(actor, open) ? open.id : null },
   });
 }

@@ -165,6 +165,19 @@ export function approvableWhere(actor: Roles & { userId: string }): SQL {
   )!;
 }
 
+/**
+ * Why this requester may not move this API (a move archives the source), or null when they may:
+ * archiving needs DEFINITION:DELETE on it (its owners, or API:DELETE in its environment). Asked at
+ * the request and again when the move is applied.
+ */
+export function whyCannotMove(
+  requester: Roles | null,
+  source: { apiId: string; environmentId: string },
+): string | null {
+  if (requester && can(requester, 'DEFINITION:DELETE', source)) return null;
+  return 'a move archives the source API, and its requester may not archive it (that needs DEFINITION:DELETE: an owner of the API, or API:DELETE in its environment).';
+}
+
 /** Whether the actor may decide promotions into any environment: who gets a Tasks inbox. */
 export function decidesAnywhere(actor: Roles): boolean {
   if (actor.isOrgAdmin) return true;

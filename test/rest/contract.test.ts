@@ -307,9 +307,18 @@ describe('POST /apis/{id}/promotions', () => {
 
   it('200: a dry run writes nothing', async () => {
     const payments = await apiNamed('dev', 'Payments');
-    const response = await promote(alice, payments.id, { target: 'qa', type: 'dry_run' });
+    const response = await promote(admin, payments.id, { target: 'qa', type: 'dry_run' });
     expectConforms('/apis/{id}/promotions', 'post', response);
-    expect(response.body).toMatchObject({ dryRun: true, action: 'update', revision: 3, targetRevision: 1 });
+    expect(response.body).toMatchObject({
+      dryRun: true,
+      action: 'update',
+      revision: 3,
+      targetReadable: true,
+      targetRevision: 1,
+    });
+    const alices = await promote(alice, payments.id, { target: 'qa', type: 'dry_run' });
+    expectConforms('/apis/{id}/promotions', 'post', alices);
+    expect(alices.body).toMatchObject({ targetReadable: false, targetRevision: null, changes: null });
     expect(await getDb().select().from(promotions).where(eq(promotions.apiId, payments.id))).toEqual([]);
   });
 
@@ -344,7 +353,7 @@ describe('POST /apis/{id}/promotions', () => {
     expectConforms('/apis/{id}/promotions', 'post', second);
 
     const accounts = await apiNamed('dev', 'Customer Accounts');
-    const unchanged = await promote(alice, accounts.id, { target: 'qa', revision: 1 });
+    const unchanged = await promote(admin, accounts.id, { target: 'qa', revision: 1 });
     expect(unchanged.status).toBe(422);
     expect((unchanged.body as { detail: string }).detail).toContain(
       'No changes found between source and destination',

@@ -81,7 +81,7 @@ export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
           </a>
         </div>
       </div>
-      <VerifyButton />
+      {actor.isOrgAdmin && <VerifyButton />}
       <FilterForm
         values={values}
         errors={errors}

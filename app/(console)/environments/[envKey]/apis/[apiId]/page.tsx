@@ -30,8 +30,8 @@ export default async function ApiPage({
   const [membership, revisions, promotionHistory, targets] = await Promise.all([
     api.canSeeMembers ? listApiMembers(api) : null,
     listRevisions(api, { before: beforeRevision }),
-    listPromotionsOfApi(api),
-    api.canPromote ? listPromotionTargets(api) : [],
+    listPromotionsOfApi(actor, api),
+    api.canPromote ? listPromotionTargets(actor, api) : [],
   ]);
   const { definition } = api;
   const base = `/environments/${envKey}/apis/${api.id}`;
