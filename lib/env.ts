@@ -21,6 +21,11 @@ const schema = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** How often the server seals new audit events; 0 leaves sealing to verification alone. */
   AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(10),
+  /** The Ed25519 key (PKCS#8 PEM) that signs audit checkpoints; unset: one kept in the data folder. */
+  AUDIT_SIGNING_KEY: optional,
+  /** Where signed audit checkpoints are appended (one JSON line each) and/or POSTed. */
+  AUDIT_CHECKPOINT_FILE: optional,
+  AUDIT_CHECKPOINT_URL: optional.pipe(z.url().optional()),
 });
 
 export type Env = z.infer<typeof schema>;

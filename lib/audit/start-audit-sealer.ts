@@ -1,7 +1,9 @@
+import { publishCheckpoint } from './checkpoints';
 import { sealAuditEvents } from './seal-audit-events';
 
 /**
- * Seals new events every few seconds in this server process. Every instance may run one: the advisory
+ * Seals new events every few seconds in this server process, and publishes a signed checkpoint of
+ * each new head. Every instance may run one: the advisory
  * lock lets one seal at a time and the others skip that round. Verification seals first anyway, so
  * this only keeps the unsealed tail short.
  */
@@ -12,7 +14,9 @@ export function startAuditSealer(intervalSeconds: number): () => void {
     if (isRunning) return;
     isRunning = true;
     try {
-      await sealAuditEvents({ wait: false });
+      const { seals } = await sealAuditEvents({ wait: false });
+      // A new head: sign it and publish it outside the database.
+      if (seals > 0) await publishCheckpoint();
     } catch (error) {
       console.error('Stageway: sealing the audit trail failed; the next round retries.', error);
     } finally {
