@@ -84,6 +84,10 @@ test('alice promotes to QA, bob approves, then rejects the next one; alice sees 
   await requestPromotion(alice, 'QA', 'Order Tracking 1.2.0');
 
   await openTask(bob, 'Order Tracking', 'update');
+  // Bob sees exactly what approving would change in QA: the version alice edited.
+  await expect(bob.getByRole('heading', { name: 'What approving changes in QA' })).toBeVisible();
+  const general = bob.getByRole('region', { name: 'Changes to Name, version, description, context path' });
+  await expect(general.getByRole('row', { name: /^version/ })).toContainText('1.2.0');
   await bob.getByRole('button', { name: 'Reject', exact: true }).click();
   await bob.getByRole('dialog').getByLabel('Reason (required)').fill('Needs a changelog page first');
   await bob.getByRole('dialog').getByRole('button', { name: 'Reject promotion' }).click();

@@ -12,6 +12,7 @@ import type { PromotionPreview } from '@/lib/promotions/request-promotion';
 import { promotionStatus } from '@/db/schema';
 import { approvalPolicyInput, policyTerms } from '@/lib/environments/update-approval-policy';
 import type { ApprovalPolicy } from '@/lib/promotions/approval-policy';
+import type { DefinitionDiff } from '@/lib/diff';
 import type { TaskWithProgress } from '@/lib/promotions/queries';
 
 /**
@@ -95,6 +96,19 @@ export const revisionWithDefinitionResource = revisionResource.extend({
   definition: apiDefinitionSchema,
 });
 
+const changeResource = z.object({
+  path: z.string(),
+  kind: z.enum(['added', 'removed', 'changed', 'reordered']),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  lines: z.array(z.object({ kind: z.enum(['added', 'removed', 'same']), text: z.string() })).optional(),
+});
+/** What accepting would change in the target as it is now, part by part (`general`: name, version …). */
+export const diffResource = z.object({
+  action: z.enum(['create', 'update']),
+  parts: z.array(z.object({ part: z.string(), changes: z.array(changeResource) })),
+});
+
 export const approvalsResource = z.object({
   /** Distinct approvers the target's policy needs, and how many approvals count now. */
   required: z.int(),
@@ -134,6 +148,11 @@ export const promotionResource = z.object({
   supersededBy: z.uuid().nullable(),
   /** The source API's current revision: newer than `revision` while the source has changed since. */
   sourceRevisionNow: z.int(),
+  /**
+   * GET /promotions/{id} and decisions, while pending: what approving would change in the target as it
+   * is now. Null in lists, once decided, and for those who may not read the target's API.
+   */
+  diff: diffResource.nullable(),
   title: z.string().nullable(),
   message: z.string().nullable(),
   description: z.string().nullable(),
@@ -196,6 +215,7 @@ export const dryRunResource = z.object({
   targetApiId: z.uuid().nullable(),
   targetRevision: z.int().nullable(),
   changes: z.array(z.string()).nullable(),
+  diff: diffResource.nullable(),
   included: z.array(z.string()),
   excluded: z.array(z.string()),
   definition: apiDefinitionSchema,
@@ -273,7 +293,9 @@ export function toRevision(revision: RevisionListItem): z.input<typeof revisionR
 
 const passing = (): z.input<typeof gateEvaluation> => ({ decision: 'pass', policies: [] });
 
-export function toPromotion(row: TaskWithProgress): z.input<typeof promotionResource> {
+export function toPromotion(
+  row: TaskWithProgress & { diff?: DefinitionDiff | null },
+): z.input<typeof promotionResource> {
   return {
     id: row.id,
     apiId: row.apiId,
@@ -304,6 +326,7 @@ export function toPromotion(row: TaskWithProgress): z.input<typeof promotionReso
     supersedes: row.supersedes,
     supersededBy: row.supersededBy,
     sourceRevisionNow: row.sourceRevisionNow,
+    diff: row.diff ?? null,
     title: row.title,
     message: row.message,
     description: row.description,
@@ -344,6 +367,7 @@ export function toDryRun(apiId: string, preview: PromotionPreview): z.input<type
     targetApiId: preview.targetApiId,
     targetRevision: preview.targetRevision,
     changes: preview.changes,
+    diff: preview.diff,
     included: preview.included,
     excluded: preview.excluded,
     definition: preview.definition,

@@ -1,5 +1,4 @@
 import { definitionParts, type ApiDefinition, type DefinitionPart } from '@/db/definition';
-import { canonicalJson } from '@/lib/canonical-json';
 
 /**
  * Which parts of a definition a promotion carries. With `include`, exactly those (whatever `exclude`
@@ -35,13 +34,4 @@ export function composeDefinition(
     composed.properties = [...properties].map(([key, value]) => ({ key, value }));
   }
   return composed;
-}
-
-/** The top-level fields and parts in which two definitions differ. */
-export function changedParts(before: ApiDefinition | null, after: ApiDefinition): string[] {
-  if (!before) return Object.keys(after);
-  return Object.keys(after).filter(
-    (key) =>
-      canonicalJson(before[key as keyof ApiDefinition]) !== canonicalJson(after[key as keyof ApiDefinition]),
-  );
 }

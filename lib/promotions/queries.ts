@@ -10,10 +10,12 @@ import type { ApiDetail } from '@/lib/apis/queries';
 import { canSeeApi, type Actor } from '@/lib/auth/actor';
 import { apiPermissionsFromEnvironmentRole, apiRolePermissions } from '@/lib/auth/permissions';
 import { getVisibleEnvironment } from '@/lib/environments/queries';
+import { diffDefinitions } from '@/lib/diff';
 import { notFound } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 import { decodeCursor, defaultPageSize, encodeCursor, type Page } from '@/lib/pagination';
 
+import { composeDefinition } from './compose-definition';
 import {
   approvalProgressOf,
   loadPolicies,
@@ -283,11 +285,12 @@ export async function countTasks(actor: Actor): Promise<number> {
 export async function getPromotion(actor: Actor, promotionId: string) {
   if (!isUuid(promotionId)) throw notFound('Promotion');
   const db = getDb();
-  const [row] = await db
+  const [found] = await db
     .select({
       ...promotionColumns,
       snapshot: promotions.snapshot,
       targetApiRevision: targetApi.currentRevision,
+      targetApiDefinition: targetApi.definition,
     })
     .from(promotions)
     .innerJoin(source, eq(source.id, promotions.sourceEnvironmentId))
@@ -297,7 +300,8 @@ export async function getPromotion(actor: Actor, promotionId: string) {
     .leftJoin(targetApi, targetApiJoin)
     .leftJoin(successor, eq(successor.supersedes, promotions.id))
     .where(eq(promotions.id, promotionId));
-  if (!row || !canSeePromotion(actor, row)) throw notFound('Promotion');
+  if (!found || !canSeePromotion(actor, found)) throw notFound('Promotion');
+  const { targetApiDefinition, ...row } = found;
   const seen = seenBy(actor, row);
   const { action } = seen;
   const [withApprovals] = await withProgress(db, [
@@ -314,8 +318,14 @@ export async function getPromotion(actor: Actor, promotionId: string) {
     targetName: row.targetName,
   });
   const isRequester = row.requestedBy === actor.userId;
+  // What approving would change in the target as it is now: only for those who may read the target.
+  const diff =
+    isPending && seen.targetReadable
+      ? diffDefinitions(targetApiDefinition, composeDefinition(row.snapshot, row, targetApiDefinition))
+      : null;
   return {
     ...withApprovals!,
+    diff,
     action,
     canApprove: isPending && !whyNotApprove,
     whyCannotApprove: isPending ? whyNotApprove : null,

@@ -14,8 +14,8 @@ import { getQueue } from '@/lib/jobs/queue';
 import type { AppliedPromotion } from './apply-promotion';
 import { evaluatePolicy, loadPolicy, type ApprovalPolicy } from './approval-policy';
 import { describeProgress } from './describe-progress';
+import { changedFields, diffDefinitions, type DefinitionDiff } from '@/lib/diff';
 import { recordApproval } from './approve-promotion';
-import { changedParts } from './compose-definition';
 import type { Promotion } from './lifecycle';
 import {
   parsePromotionInput,
@@ -49,6 +49,8 @@ export type PromotionPreview = {
   targetApiId: string | null;
   targetRevision: number | null;
   changes: string[] | null;
+  /** What accepting would change in the target, part by part; null for those who may not read it. */
+  diff: DefinitionDiff | null;
   included: string[];
   excluded: string[];
   definition: ApiDefinition;
@@ -147,6 +149,9 @@ export async function requestPromotion(
         const open = await openPromotionOf(tx, api.crossId, target.id);
         if (open) throw pendingConflict(actor, target.name, open);
         const readable = prepared.targetReadable;
+        const diff = readable
+          ? diffDefinitions(prepared.targetApi?.definition ?? null, prepared.composed)
+          : null;
         return {
           kind: 'dry_run',
           targetEnvironmentKey: target.key,
@@ -155,7 +160,8 @@ export async function requestPromotion(
           targetReadable: readable,
           targetApiId: readable ? (prepared.targetApi?.id ?? null) : null,
           targetRevision: readable ? (prepared.targetApi?.currentRevision ?? null) : null,
-          changes: readable ? changedParts(prepared.targetApi?.definition ?? null, prepared.composed) : null,
+          changes: diff && changedFields(diff),
+          diff,
           included: prepared.included,
           excluded: prepared.excluded,
           definition: readable ? prepared.composed : prepared.snapshot,

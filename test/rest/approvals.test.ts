@@ -103,7 +103,17 @@ describe('approval policies over REST', () => {
         body: { definition: { ...api.definition, version: '1.0.1' }, baseRevision: 1 },
       });
       const stale = await call(promotionRoute.GET, { path: `/promotions/${id}`, params: { id }, token: bob });
-      expect(stale.body).toMatchObject({ revision: 1, sourceRevisionNow: 2, supersededBy: null });
+      expectConforms('/promotions/{id}', 'get', stale);
+      expect(stale.body).toMatchObject({
+        revision: 1,
+        sourceRevisionNow: 2,
+        supersededBy: null,
+        // What approving would do to QA now: create the API, every part added.
+        diff: {
+          action: 'create',
+          parts: expect.arrayContaining([expect.objectContaining({ part: 'general' })]),
+        },
+      });
       const notYours = await post(updateRoute.POST, 'update', id, bob);
       expect(notYours.status).toBe(403);
       expectConforms('/promotions/{id}/update', 'post', notYours);

@@ -315,10 +315,31 @@ describe('POST /apis/{id}/promotions', () => {
       revision: 3,
       targetReadable: true,
       targetRevision: 1,
+      diff: {
+        action: 'update',
+        parts: expect.arrayContaining([
+          {
+            part: 'general',
+            changes: [{ path: 'version', kind: 'changed', before: '2.2.0', after: '2.3.0' }],
+          },
+          expect.objectContaining({ part: 'plans' }),
+          {
+            part: 'properties',
+            changes: [
+              { path: 'properties[timeout.ms].value', kind: 'changed', before: '8000', after: '5000' },
+            ],
+          },
+        ]),
+      },
     });
     const alices = await promote(alice, payments.id, { target: 'qa', type: 'dry_run' });
     expectConforms('/apis/{id}/promotions', 'post', alices);
-    expect(alices.body).toMatchObject({ targetReadable: false, targetRevision: null, changes: null });
+    expect(alices.body).toMatchObject({
+      targetReadable: false,
+      targetRevision: null,
+      changes: null,
+      diff: null,
+    });
     expect(await getDb().select().from(promotions).where(eq(promotions.apiId, payments.id))).toEqual([]);
   });
 

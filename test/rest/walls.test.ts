@@ -89,6 +89,7 @@ describe('a requester who cannot read the target', () => {
         targetApiId: null,
         targetRevision: null,
         changes: null,
+        diff: null,
       });
       assertNothingOfTheTarget(preview);
 

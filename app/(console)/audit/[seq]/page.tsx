@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 
+import { ChangeTable } from '@/components/diff/change-table';
 import { DateTime } from '@/components/ui/date-time';
 import { auditActions, type AuditAction } from '@/lib/audit/actions';
-import { diffChanges } from '@/lib/audit/diff-changes';
+import { diffValues } from '@/lib/diff';
 import { getAuditEvent } from '@/lib/audit/queries';
 import { requireActor } from '@/lib/auth/session';
 import { orNotFound } from '@/lib/page-data';
@@ -12,13 +13,11 @@ import { OutcomeBadge } from '../_components/outcome-badge';
 
 export const metadata: Metadata = { title: 'Audit event' };
 
-const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-
 export default async function AuditEventPage({ params }: PageProps<'/audit/[seq]'>) {
   const { seq } = await params;
   const actor = await requireActor();
   const event = await orNotFound(getAuditEvent(actor, seq));
-  const lines = event.changes ? diffChanges(event.changes.before, event.changes.after) : [];
+  const lines = event.changes ? diffValues(event.changes.before, event.changes.after) : [];
   const facts: [string, React.ReactNode][] = [
     ['Time', <DateTime key="time" value={event.occurredAt} />],
     ['Actor', `${event.actorName} (${event.actorType}${event.actorId ? ` ${event.actorId}` : ''})`],
@@ -81,36 +80,7 @@ export default async function AuditEventPage({ params }: PageProps<'/audit/[seq]
         {lines.length === 0 ? (
           <p className="px-4 py-4 text-sm text-slate-500">This event records no change.</p>
         ) : (
-          <table className="min-w-full divide-y divide-slate-100 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2">
-                  Field
-                </th>
-                <th scope="col" className="px-4 py-2">
-                  Before
-                </th>
-                <th scope="col" className="px-4 py-2">
-                  After
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 font-mono text-xs">
-              {lines.map((line) => (
-                <tr key={line.path}>
-                  <th scope="row" className="px-4 py-2 text-left font-medium text-slate-700">
-                    {line.path}
-                  </th>
-                  <td className="whitespace-pre-wrap break-all bg-red-50/60 px-4 py-2 text-red-800">
-                    {line.kind === 'added' ? '' : <del className="no-underline">{show(line.before)}</del>}
-                  </td>
-                  <td className="whitespace-pre-wrap break-all bg-emerald-50/60 px-4 py-2 text-emerald-800">
-                    {line.kind === 'removed' ? '' : <ins className="no-underline">{show(line.after)}</ins>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ChangeTable changes={lines} />
         )}
         {event.changes && (
           <details className="border-t border-slate-100 px-4 py-3 text-sm">

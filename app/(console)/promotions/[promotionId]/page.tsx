@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 
 import { DefinitionView } from '@/components/apis/definition-view';
+import { DefinitionDiffView } from '@/components/diff/definition-diff-view';
 import { ApprovalList } from '@/components/promotions/approval-progress';
 import { DecisionPanel } from '@/components/promotions/decision-panel';
 import { PromotionActionBadge, PromotionStatusBadge } from '@/components/promotions/status-badge';
@@ -148,6 +149,24 @@ export default async function PromotionPage({ params }: PageProps<'/promotions/[
             <p className="mt-1 whitespace-pre-wrap text-slate-700">{promotion.message}</p>
           )}
         </section>
+      )}
+
+      {promotion.status === 'pending' && (
+        <div className="space-y-2">
+          <h2 className="text-lg font-semibold">
+            {promotion.diff?.action === 'create'
+              ? `What approving creates in ${promotion.targetName}`
+              : `What approving changes in ${promotion.targetName}`}
+          </h2>
+          {promotion.diff ? (
+            <DefinitionDiffView diff={promotion.diff} targetName={promotion.targetName} />
+          ) : (
+            <p className="text-sm text-slate-600">
+              You may not read the API in {promotion.targetName}, so its changes are not shown: approving
+              updates it with what this snapshot brings (below).
+            </p>
+          )}
+        </div>
       )}
 
       <div className="space-y-2">
