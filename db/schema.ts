@@ -18,6 +18,7 @@ import {
 } from 'drizzle-orm/pg-core';
 
 import type { ApiDefinition } from '@/db/definition';
+import type { GateEvaluation, GateRule } from '@/db/gate-rules';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -256,10 +257,6 @@ export const promotionStatus = pgEnum('promotion_status', [
 export const promotionMode = pgEnum('promotion_mode', ['request', 'direct']);
 export const promotionType = pgEnum('promotion_type', ['copy', 'move']);
 
-export type GateEvaluation = {
-  decision: 'pass' | 'warn' | 'fail';
-  policies: { name: string; decision: 'pass' | 'warn' | 'fail'; message?: string }[];
-};
 export type PromotionResult = { apiId: string; revision: number; action: 'created' | 'updated' };
 
 export const promotions = pgTable(
@@ -293,6 +290,8 @@ export const promotions = pgTable(
     parameters: jsonb('parameters').$type<Record<string, string>>().notNull().default({}),
     title: text('title'),
     message: text('message'),
+    // Why the requester went ahead despite a gate's warning: shown to approvers, in the audit.
+    justification: text('justification'),
     description: text('description'),
     evaluations: jsonb('evaluations').$type<{ exitGate: GateEvaluation; entryGate: GateEvaluation }>(),
     status: promotionStatus('status').notNull().default('pending'),
@@ -366,6 +365,9 @@ export const approvalPolicies = pgTable(
     expiryHours: integer('expiry_hours'),
     reasonRequiredOnReject: boolean('reason_required_on_reject').notNull().default(true),
     titleRequired: boolean('title_required').notNull().default(false),
+    // Gates: rules for promotions leaving this environment (exit) and entering it (entry).
+    exitGate: jsonb('exit_gate').$type<GateRule[]>().notNull().default([]),
+    entryGate: jsonb('entry_gate').$type<GateRule[]>().notNull().default([]),
     createdAt: createdAt(),
     createdBy: uuid('created_by').references(() => users.id),
   },

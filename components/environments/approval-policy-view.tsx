@@ -1,9 +1,39 @@
+import type { GateRule } from '@/db/gate-rules';
 import type { ApprovalPolicy } from '@/lib/promotions/approval-policy';
 
 function ruleText(rule: ApprovalPolicy['rules'][number]): string {
   return rule.kind === 'group'
     ? `${rule.count} approval${rule.count === 1 ? '' : 's'} from members of ${rule.name}`
     : `${rule.count} approval${rule.count === 1 ? '' : 's'} from people with the ${rule.name} role here`;
+}
+
+function ruleSentence(rule: GateRule): string {
+  switch (rule.rule) {
+    case 'version-increases':
+      return 'the version must increase';
+    case 'plans-secured':
+      return rule.allowedSecurity?.length
+        ? `plans must use ${rule.allowedSecurity.join(' or ')}`
+        : 'no keyless plans';
+    case 'https-only':
+      return 'endpoints must use https';
+    case 'soak-time':
+      return `the revision must be ${rule.hours} h old`;
+    case 'required-properties':
+      return `properties ${rule.keys.join(', ')} must be set`;
+    case 'description-and-owner':
+      return 'a description and a primary owner';
+    case 'change-window':
+      return `applied only ${rule.windows
+        .map((window) => `${window.days.join('/')} ${window.from}–${window.to}`)
+        .join(', ')} (${rule.timeZone})`;
+  }
+}
+
+function gateText(rules: GateRule[], direction: string): string {
+  const active = rules.filter((rule) => rule.mode !== 'off');
+  if (active.length === 0) return `No rules for promotions ${direction}.`;
+  return active.map((rule) => `${ruleSentence(rule)} (${rule.mode})`).join('; ') + '.';
 }
 
 /** An environment's approval policy, read-only, in plain sentences. */
@@ -43,6 +73,8 @@ export function ApprovalPolicyView({
     ],
     ['Rejecting', policy.reasonRequiredOnReject ? 'Needs a reason.' : 'A reason is optional.'],
     ['Requesting', policy.titleRequired ? 'Needs a title.' : 'A title is optional.'],
+    ['Exit gate', gateText(policy.exitGate, 'leaving')],
+    ['Entry gate', `The context path must be free (always). ${gateText(policy.entryGate, 'entering')}`],
   ];
   return (
     <section aria-label="Approval policy" className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">

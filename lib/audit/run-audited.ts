@@ -2,7 +2,7 @@ import 'server-only';
 
 import { getDb, type Tx } from '@/db';
 import type { Actor } from '@/lib/auth/actor';
-import { AppError } from '@/lib/errors';
+import { AppError, type ErrorCode } from '@/lib/errors';
 
 import { recordAudit, type AuditActor, type AuditEventInput } from './record';
 
@@ -10,8 +10,12 @@ import { recordAudit, type AuditActor, type AuditEventInput } from './record';
 export class DeniedError extends AppError {
   readonly event: AuditEventInput;
 
-  constructor(message: string, event: AuditEventInput) {
-    super('forbidden', message);
+  constructor(
+    message: string,
+    event: AuditEventInput,
+    options: { code?: ErrorCode; details?: Record<string, unknown> } = {},
+  ) {
+    super(options.code ?? 'forbidden', message, { details: options.details });
     this.event = { ...event, outcome: 'denied', reason: event.reason ?? message };
   }
 }

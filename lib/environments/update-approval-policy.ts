@@ -3,6 +3,7 @@ import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
+import { gateSchema } from '@/db/gate-rules';
 import { approvalPolicies, environments, groups } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
@@ -41,6 +42,9 @@ export const approvalPolicyInput = z.object({
     .default(null),
   reasonRequiredOnReject: z.boolean().default(true),
   titleRequired: z.boolean().default(false),
+  /** Gate rules for promotions leaving this environment (exit) and entering it (entry). */
+  exitGate: gateSchema.default([]),
+  entryGate: gateSchema.default([]),
 });
 
 export type ApprovalPolicyInput = z.input<typeof approvalPolicyInput>;
@@ -60,6 +64,8 @@ export function policyTerms(policy: ApprovalPolicy) {
     expiryHours: policy.expiryHours,
     reasonRequiredOnReject: policy.reasonRequiredOnReject,
     titleRequired: policy.titleRequired,
+    exitGate: policy.exitGate,
+    entryGate: policy.entryGate,
   };
 }
 

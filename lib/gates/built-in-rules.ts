@@ -1,6 +1,7 @@
 import semver from 'semver';
 
 import type { ApiDefinition } from '@/db/definition';
+import type { GateRule } from '@/db/gate-rules';
 import type { DefinitionDiff } from '@/lib/diff';
 
 /**
@@ -36,19 +37,12 @@ export type RuleAnswer = {
   evaluated: { pass: number; fail: number };
 };
 
-export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-export type ChangeWindow = { days: Weekday[]; from: string; to: string };
+type WithoutMode<T> = T extends unknown ? Omit<T, 'mode'> : never;
 
-export type BuiltInRule =
-  | { rule: 'context-path-free' }
-  | { rule: 'changes-something' }
-  | { rule: 'version-increases' }
-  | { rule: 'plans-secured'; allowedSecurity?: string[] }
-  | { rule: 'https-only' }
-  | { rule: 'soak-time'; hours: number }
-  | { rule: 'required-properties'; keys: string[] }
-  | { rule: 'description-and-owner' }
-  | { rule: 'change-window'; timeZone: string; windows: ChangeWindow[] };
+/** A rule as the gate runs it: a stored one without its mode, or the context path rule. */
+export type BuiltInRule = WithoutMode<GateRule> | { rule: 'context-path-free' };
+export type ChangeWindow = Extract<GateRule, { rule: 'change-window' }>['windows'][number];
+type Weekday = ChangeWindow['days'][number];
 
 const count = (pass: number, fail: number) => ({ pass, fail });
 const passed = (explanation: string, evaluated = count(1, 0)): RuleAnswer => ({
@@ -70,11 +64,6 @@ export function evaluateBuiltInRule(rule: BuiltInRule, facts: GateFacts): RuleAn
             `The context path ${facts.composed.contextPath} is already used by ${facts.contextPathTakenBy} in the target.`,
           )
         : passed(`The context path ${facts.composed.contextPath} is free in the target.`);
-
-    case 'changes-something':
-      return facts.diff.parts.length
-        ? passed(`The promotion changes ${facts.diff.parts.map((part) => part.part).join(', ')}.`)
-        : violated('No changes found between source and destination.');
 
     case 'version-increases': {
       if (!facts.target) return passed('The API is new in the target.');

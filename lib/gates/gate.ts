@@ -1,4 +1,6 @@
-import { evaluateBuiltInRule, type BuiltInRule, type GateFacts, type GateStage } from './built-in-rules';
+import type { GateEvaluation, GateRule } from '@/db/gate-rules';
+
+import { evaluateBuiltInRule, type GateFacts, type GateStage } from './built-in-rules';
 
 /**
  * A gate (an environment's exit or entry policy) judged on one promotion, in the JFrog seed's shape:
@@ -6,42 +8,21 @@ import { evaluateBuiltInRule, type BuiltInRule, type GateFacts, type GateStage }
  * with the violated policies listed. Rules set to `off` are not evaluated.
  */
 
-export type RuleMode = 'off' | 'warn' | 'fail';
-export type GateRule = BuiltInRule & { mode: RuleMode };
-export type GateDecision = 'pass' | 'warn' | 'fail' | 'error';
-
-export type GateEvaluation = {
-  evalId: string;
-  stage: 'exit' | 'entry';
-  decision: GateDecision;
-  explanation: string;
-  violatedPolicies: {
-    name: string;
-    policyId: string;
-    ruleName: string;
-    ruleCategory: 'built-in';
-    decision: 'warn' | 'fail';
-    explanation: string;
-    resourcesEvaluated: { pass: number; warn: number; fail: number };
-  }[];
-  /** Every rule that ran, violated or not, for the gate panel. */
-  rules: { ruleName: string; mode: 'warn' | 'fail'; passed: boolean; explanation: string }[];
-};
+export type { GateEvaluation };
+export type GateDecision = GateEvaluation['decision'];
 
 /** The rule no policy can turn off: a promotion never lands on another API's context path. */
-const alwaysOn: GateRule = { rule: 'context-path-free', mode: 'fail' };
+const alwaysOn = { rule: 'context-path-free', mode: 'fail' } as const;
 
 export function evaluateGate(
   gate: { stage: 'exit' | 'entry'; environmentKey: string; rules: GateRule[] },
   facts: GateFacts,
   evalId: string,
 ): GateEvaluation {
-  const rules =
-    gate.stage === 'entry'
-      ? [alwaysOn, ...gate.rules.filter((rule) => rule.rule !== 'context-path-free')]
-      : gate.rules.filter((rule) => rule.rule !== 'context-path-free');
+  const rules = gate.stage === 'entry' ? [alwaysOn, ...gate.rules] : gate.rules;
   const results = rules
-    .filter((rule): rule is GateRule & { mode: 'warn' | 'fail' } => rule.mode !== 'off')
+    .filter((rule) => rule.mode !== 'off')
+    .map((rule) => rule as typeof rule & { mode: 'warn' | 'fail' })
     .map((rule) => ({ rule, answer: evaluateBuiltInRule(rule, facts) }));
   const violated = results.filter((result) => result.answer.violated);
   const decision: GateDecision = violated.some((result) => result.rule.mode === 'fail')

@@ -3,6 +3,7 @@ import 'server-only';
 import { z } from 'zod';
 
 import { apiDefinitionSchema } from '@/db/definition';
+import { gateSchema, type GateEvaluation } from '@/db/gate-rules';
 import { parseAuditFilters, type AuditFilters, type AuditListItem } from '@/lib/audit/queries';
 import { AppError } from '@/lib/errors';
 import type { ApiDetail, ApiListItem, RevisionListItem } from '@/lib/apis/queries';
@@ -36,16 +37,70 @@ export const promotionBody = promotionInput.omit({ apiId: true });
 const timestamp = z.iso.datetime({ offset: true });
 const environmentRef = z.object({ key: z.string(), name: z.string() });
 const userRef = z.object({ id: z.uuid(), name: z.string() });
+/** A gate's verdict in the JFrog seed's shape (exit_gate / entry_gate). */
 const gateEvaluation = z.object({
-  decision: z.enum(['pass', 'warn', 'fail']),
-  policies: z.array(
+  eval_id: z.string(),
+  stage: z.enum(['exit', 'entry']),
+  decision: z.enum(['pass', 'warn', 'fail', 'error']),
+  explanation: z.string(),
+  violated_policies: z.array(
     z.object({
       name: z.string(),
-      decision: z.enum(['pass', 'warn', 'fail']),
-      message: z.string().optional(),
+      policy_id: z.string(),
+      rule_name: z.string(),
+      rule_category: z.string(),
+      decision: z.enum(['warn', 'fail']),
+      explanation: z.string(),
+      resources_evaluated: z.object({ pass: z.int(), warn: z.int(), fail: z.int() }),
+    }),
+  ),
+  /** Every rule that ran, violated or not. */
+  rules: z.array(
+    z.object({
+      rule_name: z.string(),
+      mode: z.enum(['warn', 'fail']),
+      passed: z.boolean(),
+      explanation: z.string(),
     }),
   ),
 });
+
+type StoredGate = GateEvaluation | { decision: string; policies: unknown[] };
+
+/** A stored gate verdict as REST shows it; promotions requested before gates ran show a pass. */
+function toGate(gate: StoredGate | undefined, stage: 'exit' | 'entry'): z.input<typeof gateEvaluation> {
+  if (!gate || !('evalId' in gate)) {
+    return {
+      eval_id: 'none',
+      stage,
+      decision: 'pass',
+      explanation: 'Requested before gates were evaluated.',
+      violated_policies: [],
+      rules: [],
+    };
+  }
+  return {
+    eval_id: gate.evalId,
+    stage: gate.stage,
+    decision: gate.decision,
+    explanation: gate.explanation,
+    violated_policies: gate.violatedPolicies.map((policy) => ({
+      name: policy.name,
+      policy_id: policy.policyId,
+      rule_name: policy.ruleName,
+      rule_category: policy.ruleCategory,
+      decision: policy.decision,
+      explanation: policy.explanation,
+      resources_evaluated: policy.resourcesEvaluated,
+    })),
+    rules: gate.rules.map((rule) => ({
+      rule_name: rule.ruleName,
+      mode: rule.mode,
+      passed: rule.passed,
+      explanation: rule.explanation,
+    })),
+  };
+}
 
 export const environmentResource = z.object({
   key: z.string(),
@@ -165,7 +220,10 @@ export const promotionResource = z.object({
   decidedBy: userRef.nullable(),
   decidedAt: timestamp.nullable(),
   reason: z.string().nullable(),
-  evaluations: z.object({ exitGate: gateEvaluation, entryGate: gateEvaluation }),
+  exit_gate: gateEvaluation,
+  entry_gate: gateEvaluation,
+  /** The requester's reason for going ahead despite a gate's warning. */
+  justification: z.string().nullable(),
   /** The outcome in the target; its API's id and revision only for those who may read that API. */
   result: z
     .object({
@@ -197,6 +255,8 @@ export const approvalPolicyResource = z.object({
   expiryHours: z.int().nullable(),
   reasonRequiredOnReject: z.boolean(),
   titleRequired: z.boolean(),
+  exitGate: gateSchema,
+  entryGate: gateSchema,
 });
 export const approvalPolicyBody = approvalPolicyInput;
 
@@ -219,7 +279,8 @@ export const dryRunResource = z.object({
   included: z.array(z.string()),
   excluded: z.array(z.string()),
   definition: apiDefinitionSchema,
-  evaluations: z.object({ exitGate: gateEvaluation, entryGate: gateEvaluation }),
+  exit_gate: gateEvaluation,
+  entry_gate: gateEvaluation,
 });
 
 /** RFC 9457; extension members name what the problem is about (and more may be added). */
@@ -291,8 +352,6 @@ export function toRevision(revision: RevisionListItem): z.input<typeof revisionR
   };
 }
 
-const passing = (): z.input<typeof gateEvaluation> => ({ decision: 'pass', policies: [] });
-
 export function toPromotion(
   row: TaskWithProgress & { diff?: DefinitionDiff | null },
 ): z.input<typeof promotionResource> {
@@ -339,7 +398,9 @@ export function toPromotion(
     decidedBy: row.decidedBy && row.decidedByName ? { id: row.decidedBy, name: row.decidedByName } : null,
     decidedAt: row.decidedAt ? iso(row.decidedAt) : null,
     reason: row.reason,
-    evaluations: row.evaluations ?? { exitGate: passing(), entryGate: passing() },
+    exit_gate: toGate(row.evaluations?.exitGate, 'exit'),
+    entry_gate: toGate(row.evaluations?.entryGate, 'entry'),
+    justification: row.justification,
     result: row.result,
   };
 }
@@ -371,7 +432,8 @@ export function toDryRun(apiId: string, preview: PromotionPreview): z.input<type
     included: preview.included,
     excluded: preview.excluded,
     definition: preview.definition,
-    evaluations: { exitGate: passing(), entryGate: passing() },
+    exit_gate: toGate(preview.evaluations.exitGate, 'exit'),
+    entry_gate: toGate(preview.evaluations.entryGate, 'entry'),
   };
 }
 

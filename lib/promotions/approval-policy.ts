@@ -3,6 +3,7 @@ import 'server-only';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 
 import type { Queryable } from '@/db';
+import type { GateRule } from '@/db/gate-rules';
 import {
   approvalPolicies,
   groupMembers,
@@ -33,6 +34,9 @@ export type ApprovalPolicy = {
   expiryHours: number | null;
   reasonRequiredOnReject: boolean;
   titleRequired: boolean;
+  /** Gate rules for promotions leaving this environment, and entering it. */
+  exitGate: GateRule[];
+  entryGate: GateRule[];
 };
 
 /** The policy of an environment that has none recorded (version 0): one approval, no self-approval. */
@@ -48,6 +52,8 @@ export function defaultPolicy(environmentId: string): ApprovalPolicy {
     expiryHours: null,
     reasonRequiredOnReject: true,
     titleRequired: false,
+    exitGate: [],
+    entryGate: [],
   };
 }
 
@@ -98,6 +104,8 @@ export async function loadPolicies(
       expiryHours: row.expiryHours,
       reasonRequiredOnReject: row.reasonRequiredOnReject,
       titleRequired: row.titleRequired,
+      exitGate: row.exitGate,
+      entryGate: row.entryGate,
     });
   }
   return policies;

@@ -252,6 +252,8 @@ describe('who may approve', () => {
       expiryHours: null,
       reasonRequiredOnReject: true,
       titleRequired: false,
+      exitGate: [],
+      entryGate: [],
     };
     const both: Approval = {
       userId: 'u1',

@@ -18,6 +18,8 @@ import { describeProgress } from './describe-progress';
 import { lockForDecision, type DecisionContext } from './decision';
 import { notify, transition } from './lifecycle';
 import { whyCannotApprove } from './rules';
+import { enforceGates } from '@/lib/gates/enforce-gates';
+import { judgePromotionNow } from '@/lib/gates/judge-gates';
 
 export const approvePromotionInput = z.object({
   comment: z.string().trim().max(2000, 'At most 2000 characters').optional(),
@@ -103,7 +105,21 @@ export async function recordApproval(
   const progress = (
     await approvalProgressOf(tx, [{ ...promotion, action }], new Map([[target.id, policy]]))
   ).get(promotion.id)!;
+  // The gates again, as things stand now: the target, the clock and the policies move.
+  const evaluations = await judgePromotionNow(tx, actor, context, progress.met ? 'accept' : 'approval');
+  enforceGates(
+    evaluations,
+    undefined,
+    {
+      action: 'promotion.approved',
+      environmentIds: [promotion.sourceEnvironmentId, promotion.targetEnvironmentId],
+      target: { type: 'promotion', id: promotion.id },
+    },
+    { needsJustification: false },
+  );
   const judged = {
+    exitGate: evaluations.exitGate.decision,
+    entryGate: evaluations.entryGate.decision,
     policyVersion: policy.version,
     approvals: progress.count,
     approvalsRequired: progress.required,

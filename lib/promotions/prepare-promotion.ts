@@ -11,9 +11,11 @@ import { DeniedError } from '@/lib/audit/run-audited';
 import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
 import { sameJson } from '@/lib/canonical-json';
 import { AppError, notFound, parseInput, toFieldErrors } from '@/lib/errors';
+import { judgeGates, type Evaluations } from '@/lib/gates/judge-gates';
 import { isUuid } from '@/lib/ids';
 
 import { composeDefinition, resolveParts } from './compose-definition';
+import { loadPolicies } from './approval-policy';
 import { lockTargetApi } from './decision';
 import { promotionAction, whyCannotMove, type PromotionAction } from './rules';
 
@@ -45,6 +47,8 @@ export const promotionInput = z.object({
   title: z.string().trim().max(200, 'At most 200 characters').optional(),
   message: z.string().trim().max(5000, 'At most 5000 characters').optional(),
   description: z.string().trim().max(5000, 'At most 5000 characters').optional(),
+  /** Why to go ahead despite a gate's warning: required when a gate warns, shown to approvers. */
+  justification: z.string().trim().max(2000, 'At most 2000 characters').optional(),
 });
 
 export type PromotionInput = z.input<typeof promotionInput>;
@@ -74,6 +78,8 @@ export type PreparedPromotion = {
    * nothing of it (content, id, revision, even whether it equals the snapshot) may reach them.
    */
   targetReadable: boolean;
+  /** The source's exit gate and the target's entry gate, judged now. */
+  evaluations: Evaluations;
   action: PromotionAction;
   /** Who made the promoted change (see authorsOf). */
   authorIds: string[];
@@ -186,11 +192,30 @@ export async function preparePromotion(
     );
   }
 
+  const policies = await loadPolicies(tx, [api.environmentId, target.id]);
+  const [source] = await tx
+    .select({ key: environments.key })
+    .from(environments)
+    .where(eq(environments.id, api.environmentId));
+  const evaluations = await judgeGates(tx, actor, {
+    stage: input.type === 'dry_run' ? 'preflight' : 'request',
+    apiId: api.id,
+    sourceRevision: revision,
+    source: { id: api.environmentId, key: source!.key, policy: policies.get(api.environmentId)! },
+    target: { id: target.id, key: target.key, name: target.name, policy: policies.get(target.id)! },
+    crossId: api.crossId,
+    snapshot: row.definition,
+    composed: valid.data,
+    targetApi: targetApi ?? null,
+    targetReadable,
+  });
+
   return {
     input,
     api: { id: api.id, crossId: api.crossId, environmentId: api.environmentId, name: api.name },
     target,
     revision,
+    evaluations,
     snapshot: row.definition,
     targetApi: targetApi ?? null,
     included,

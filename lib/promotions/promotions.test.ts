@@ -319,25 +319,35 @@ describe('approvePromotion', () => {
     }
   });
 
-  it('refuses when another API of the target uses the context path, and changes nothing', async () => {
+  it('refuses a context path another API of the target uses, at the request and at the approval', async () => {
     const api = await createTestApi();
     const alice = await actorFor('alice@example.com');
     const bob = await actorFor('bob@example.com');
+    const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
+    // Between the request and the approval, another API takes the context path in QA.
     await createTestApi({
       environment: 'qa',
       owner: 'bob@example.com',
       contextPath: api.definition.contextPath,
       name: 'Squatter',
     });
-    const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
     const since = await lastAuditSeq();
     await expect(approvePromotion(bob, id)).rejects.toMatchObject({
-      code: 'conflict',
-      message: expect.stringContaining(`${api.definition.contextPath} is already used by Squatter in QA`),
+      code: 'unprocessable',
+      message: expect.stringContaining(`${api.definition.contextPath} is already used by Squatter`),
+      details: { entry_gate: 'fail' },
     });
     expect((await promotionRow(id)).status).toBe('pending');
     expect(await apisWithCrossId(api.crossId, 'qa')).toEqual([]);
-    expect(await auditEventsSince(since)).toEqual([]);
+    expect((await auditEventsSince(since)).map((event) => [event.action, event.outcome])).toEqual([
+      ['promotion.approved', 'denied'],
+    ]);
+    // A new request meets the same rule at once; alice may not read QA, so the API is not named.
+    await cancelPromotion(alice, id);
+    await expect(requestPromotion(alice, { apiId: api.id, target: 'qa' })).rejects.toMatchObject({
+      code: 'unprocessable',
+      message: expect.stringContaining('is already used by another API in the target'),
+    });
   });
 
   it('refuses to decide a decided promotion, saying who decided first', async () => {

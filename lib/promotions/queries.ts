@@ -57,6 +57,7 @@ const promotionColumns = {
   parameters: promotions.parameters,
   description: promotions.description,
   evaluations: promotions.evaluations,
+  justification: promotions.justification,
   apiName: sql<string>`${promotions.snapshot} ->> 'name'`,
   apiVersion: sql<string>`${promotions.snapshot} ->> 'version'`,
   sourceRevision: promotions.sourceRevision,

@@ -14,6 +14,8 @@ import { getQueue } from '@/lib/jobs/queue';
 import type { AppliedPromotion } from './apply-promotion';
 import { evaluatePolicy, loadPolicy, type ApprovalPolicy } from './approval-policy';
 import { describeProgress } from './describe-progress';
+import { enforceGates } from '@/lib/gates/enforce-gates';
+import type { Evaluations } from '@/lib/gates/judge-gates';
 import { changedFields, diffDefinitions, type DefinitionDiff } from '@/lib/diff';
 import { recordApproval } from './approve-promotion';
 import type { Promotion } from './lifecycle';
@@ -51,6 +53,8 @@ export type PromotionPreview = {
   changes: string[] | null;
   /** What accepting would change in the target, part by part; null for those who may not read it. */
   diff: DefinitionDiff | null;
+  /** The gates as they would judge it now (nothing requested yet). */
+  evaluations: Evaluations;
   included: string[];
   excluded: string[];
   definition: ApiDefinition;
@@ -128,6 +132,13 @@ export async function requestPromotion(
       const { api, target, action } = prepared;
       blocked = { crossId: api.crossId, targetEnvironmentId: target.id, targetName: target.name };
       const policy = await loadPolicy(tx, target.id);
+      if (input.type !== 'dry_run') {
+        enforceGates(prepared.evaluations, input.justification, {
+          action: 'promotion.requested',
+          environmentIds: [api.environmentId, target.id],
+          target: { type: 'api', id: api.id },
+        });
+      }
 
       if (input.mode === 'direct') {
         const denied = await whyNotDirect(tx, actor, prepared, policy);
@@ -165,6 +176,7 @@ export async function requestPromotion(
           included: prepared.included,
           excluded: prepared.excluded,
           definition: readable ? prepared.composed : prepared.snapshot,
+          evaluations: prepared.evaluations,
         };
       }
 
@@ -231,10 +243,8 @@ export async function insertPromotion(
       requestedBy: actor.userId,
       authorIds: prepared.authorIds,
       supersedes: supersedes?.id ?? null,
-      evaluations: {
-        exitGate: { decision: 'pass', policies: [] },
-        entryGate: { decision: 'pass', policies: [] },
-      },
+      evaluations: prepared.evaluations,
+      justification: input.justification || null,
     })
     .returning();
   await recordAudit(tx, actor, {
@@ -254,6 +264,9 @@ export async function insertPromotion(
         parameters: input.parameters,
         title: input.title,
         supersedes: supersedes?.id,
+        exitGate: prepared.evaluations.exitGate.decision,
+        entryGate: prepared.evaluations.entryGate.decision,
+        justification: input.justification,
       },
     },
   });

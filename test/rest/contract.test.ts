@@ -283,7 +283,9 @@ describe('POST /apis/{id}/promotions', () => {
       parameters: { ticket: 'CHG-1' },
       properties: { region: 'eu' },
       excluded: ['pages'],
-      evaluations: { exitGate: { decision: 'pass' }, entryGate: { decision: 'pass' } },
+      exit_gate: { stage: 'exit', decision: 'pass', violated_policies: [] },
+      entry_gate: { stage: 'entry', decision: 'pass', violated_policies: [] },
+      justification: null,
       decidedBy: null,
       result: null,
     });
