@@ -137,4 +137,56 @@ describe('approval policies over REST', () => {
       await putPolicy(admin, 'qa', { approvalsRequired: 1 });
     }
   });
+
+  it('gates over REST: set in the policy, shown in the JFrog shape, a fail answered 422 with the violated rules', async () => {
+    const set = await putPolicy(admin, 'qa', {
+      approvalsRequired: 1,
+      entryGate: [{ rule: 'plans-secured', mode: 'fail' }],
+    });
+    expectConforms('/environments/{env}/policy', 'put', set);
+    expect(set.body).toMatchObject({ entryGate: [{ rule: 'plans-secured', mode: 'fail' }] });
+    try {
+      const api = await createTestApi(); // its one plan is keyless
+      const preview = await call(apiPromotionsRoute.POST, {
+        method: 'POST',
+        path: `/apis/${api.id}/promotions`,
+        params: { id: api.id },
+        token: alice,
+        body: { target: 'qa', type: 'dry_run' },
+      });
+      expectConforms('/apis/{id}/promotions', 'post', preview);
+      expect(preview.body).toMatchObject({
+        exit_gate: { stage: 'exit', decision: 'pass' },
+        entry_gate: {
+          stage: 'entry',
+          decision: 'fail',
+          violated_policies: [
+            {
+              rule_name: 'plans-secured',
+              policy_id: 'qa:entry',
+              decision: 'fail',
+              resources_evaluated: { pass: 0, warn: 0, fail: 1 },
+            },
+          ],
+        },
+      });
+      const refused = await call(apiPromotionsRoute.POST, {
+        method: 'POST',
+        path: `/apis/${api.id}/promotions`,
+        params: { id: api.id },
+        token: alice,
+        body: { target: 'qa' },
+      });
+      expect(refused.status).toBe(422);
+      expectConforms('/apis/{id}/promotions', 'post', refused);
+      expect(refused.body).toMatchObject({
+        entry_gate: 'fail',
+        violated_policies: [
+          { rule_name: 'plans-secured', decision: 'fail', explanation: 'Keyless plans: Open.' },
+        ],
+      });
+    } finally {
+      await putPolicy(admin, 'qa', { approvalsRequired: 1 });
+    }
+  });
 });
