@@ -100,6 +100,11 @@ export function TaskList({
             <p className="mt-1">
               <ApprovalSummary progress={task.progress} />
             </p>
+            {task.justification && (
+              <p className="mt-1 text-sm text-amber-900">
+                <Badge tone="amber">gate warning</Badge> Justification: {task.justification}
+              </p>
+            )}
             {task.title && <p className="mt-2 text-sm font-medium">{task.title}</p>}
             {task.message && (
               <p className="mt-1 line-clamp-3 whitespace-pre-wrap text-sm text-slate-700">{task.message}</p>

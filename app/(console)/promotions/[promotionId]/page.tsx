@@ -3,6 +3,7 @@ import Link from 'next/link';
 
 import { DefinitionView } from '@/components/apis/definition-view';
 import { DefinitionDiffView } from '@/components/diff/definition-diff-view';
+import { GatePanel } from '@/components/gates/gate-panel';
 import { ApprovalList } from '@/components/promotions/approval-progress';
 import { DecisionPanel } from '@/components/promotions/decision-panel';
 import { PromotionActionBadge, PromotionStatusBadge } from '@/components/promotions/status-badge';
@@ -138,6 +139,8 @@ export default async function PromotionPage({ params }: PageProps<'/promotions/[
       )}
 
       {(isOpen || promotion.progress.approvals.length > 0) && <ApprovalList progress={promotion.progress} />}
+
+      <GatePanel evaluations={promotion.evaluations} justification={promotion.justification} />
 
       {(promotion.title || promotion.message) && (
         <section
