@@ -2,14 +2,65 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useActionState, useState } from 'react';
+import { useActionState, useEffect, useState } from 'react';
 
+import { DefinitionDiffView } from '@/components/diff/definition-diff-view';
+import { GatePanel } from '@/components/gates/gate-panel';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextArea, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { idle, type FormState } from '@/lib/actions/form-state';
+import type { GateEvaluation } from '@/db/gate-rules';
+import type { DefinitionDiff } from '@/lib/diff';
 import type { PromotionTarget } from '@/lib/promotions/queries';
+
+const parts = ['endpoints', 'plans', 'flows', 'properties', 'pages', 'metadata'] as const;
+
+type Preview =
+  | { status: 'idle' | 'loading' }
+  | { status: 'error'; message: string }
+  | {
+      status: 'ready';
+      action: 'create' | 'update';
+      targetReadable: boolean;
+      diff: DefinitionDiff | null;
+      evaluations: { exitGate: GateEvaluation; entryGate: GateEvaluation };
+    };
+
+/** What accepting the chosen options would do, asked of the server as a dry run while they change. */
+function usePreview(request: Record<string, unknown> | null): Preview {
+  const [preview, setPreview] = useState<Preview>({ status: 'idle' });
+  const key = request ? JSON.stringify(request) : null;
+  useEffect(() => {
+    if (!key) return;
+    const controller = new AbortController();
+    const timer = setTimeout(async () => {
+      setPreview({ status: 'loading' });
+      try {
+        const response = await fetch('/api/console/promotions/preview', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: key,
+          signal: controller.signal,
+        });
+        const body = await response.json();
+        setPreview(
+          response.ok
+            ? { status: 'ready', ...body }
+            : { status: 'error', message: body.detail ?? 'The preview could not be made.' },
+        );
+      } catch (error) {
+        if (!controller.signal.aborted) setPreview({ status: 'error', message: String(error) });
+      }
+    }, 250);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [key]);
+  return key ? preview : { status: 'idle' };
+}
 
 export function PromoteDialog(props: {
   /** The request server action (passed in: components never import routes). */
@@ -18,12 +69,41 @@ export function PromoteDialog(props: {
   apiName: string;
   sourceName: string;
   targets: PromotionTarget[];
+  /** The source's revisions, newest first: the one to promote (default: the current one). */
+  revisions: { revision: number; message: string | null }[];
   whyCannotPromote: string | null;
 }) {
   const router = useRouter();
   const [isOpen, setIsOpen] = useState(false);
   const [chosen, setChosen] = useState<string | null>(null);
   const [requested, setRequested] = useState<string | null>(null);
+  const [revision, setRevision] = useState('');
+  const [type, setType] = useState<'copy' | 'move'>('copy');
+  const [included, setIncluded] = useState<string[]>([...parts]);
+  const [properties, setProperties] = useState('');
+  const include = included.length === parts.length ? '' : included.join(',');
+  const preview = usePreview(
+    isOpen && chosen && included.length
+      ? {
+          apiId: props.apiId,
+          target: chosen,
+          revision: revision ? Number(revision) : undefined,
+          include: include ? include.split(',') : undefined,
+          properties: Object.fromEntries(
+            properties
+              .split('\n')
+              .filter((line) => line.includes('='))
+              .map((line) => [
+                line.slice(0, line.indexOf('=')).trim(),
+                line.slice(line.indexOf('=') + 1).trim(),
+              ]),
+          ),
+        }
+      : null,
+  );
+  const warns =
+    preview.status === 'ready' &&
+    [preview.evaluations.exitGate, preview.evaluations.entryGate].some((gate) => gate.decision === 'warn');
   const [state, action, isPending] = useActionState(async (previous: FormState, formData: FormData) => {
     const next = await props.requestAction(previous, formData);
     if (next.status === 'success') {
@@ -134,6 +214,113 @@ export function PromoteDialog(props: {
                   : `the API in ${selected.name} keeps its own.`}
               </p>
             </div>
+          )}
+          <details className="rounded-md border border-slate-200 p-3 text-sm">
+            <summary className="cursor-pointer font-medium text-slate-700">Options</summary>
+            <div className="mt-3 space-y-3">
+              <label className="block space-y-1">
+                <span className="block text-sm font-medium text-slate-700">Revision</span>
+                <select
+                  name="revision"
+                  value={revision}
+                  onChange={(event) => setRevision(event.target.value)}
+                  className="block w-full rounded-md border-0 px-3 py-2 text-sm ring-1 ring-inset ring-slate-300"
+                >
+                  <option value="">The current one</option>
+                  {props.revisions.map((item) => (
+                    <option key={item.revision} value={item.revision}>
+                      Revision {item.revision}
+                      {item.message ? ` — ${item.message}` : ''}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <fieldset className="space-y-1">
+                <legend className="text-sm font-medium text-slate-700">Type</legend>
+                {(['copy', 'move'] as const).map((option) => (
+                  <label key={option} className="mr-4 inline-flex items-center gap-2">
+                    <input
+                      type="radio"
+                      name="type"
+                      value={option}
+                      checked={type === option}
+                      onChange={() => setType(option)}
+                    />
+                    {option === 'copy' ? 'Copy' : 'Move (archives the source once applied)'}
+                  </label>
+                ))}
+              </fieldset>
+              <fieldset className="space-y-1">
+                <legend className="text-sm font-medium text-slate-700">Parts that travel</legend>
+                <input type="hidden" name="include" value={include} />
+                {parts.map((part) => (
+                  <label key={part} className="mr-4 inline-flex items-center gap-2">
+                    <input
+                      type="checkbox"
+                      checked={included.includes(part)}
+                      onChange={(event) =>
+                        setIncluded(
+                          event.target.checked
+                            ? parts.filter((candidate) => candidate === part || included.includes(candidate))
+                            : included.filter((candidate) => candidate !== part),
+                        )
+                      }
+                    />
+                    {part}
+                  </label>
+                ))}
+                <p className="text-xs text-slate-500">The parts left out keep what the target has.</p>
+              </fieldset>
+              <TextArea
+                label="Additional properties (key=value per line)"
+                name="properties"
+                rows={2}
+                value={properties}
+                onChange={(event) => setProperties(event.target.value)}
+                errors={state.fieldErrors?.properties}
+              />
+              <TextArea
+                label="Parameters (key=value per line)"
+                name="parameters"
+                rows={2}
+                defaultValue={state.values?.parameters}
+                errors={state.fieldErrors?.parameters}
+              />
+              <TextField
+                label="Description"
+                name="description"
+                defaultValue={state.values?.description}
+                errors={state.fieldErrors?.description}
+              />
+            </div>
+          </details>
+          {chosen && (
+            <div aria-live="polite" className="space-y-3">
+              {preview.status === 'loading' && <p className="text-sm text-slate-500">Checking…</p>}
+              {preview.status === 'error' && <p className="text-sm text-red-600">{preview.message}</p>}
+              {preview.status === 'ready' && (
+                <>
+                  <GatePanel evaluations={preview.evaluations} />
+                  {preview.diff ? (
+                    <DefinitionDiffView diff={preview.diff} targetName={selected?.name ?? chosen} />
+                  ) : (
+                    <p className="text-sm text-slate-600">
+                      You may not read the API in {selected?.name ?? chosen}: what changes there is shown to
+                      its approvers.
+                    </p>
+                  )}
+                </>
+              )}
+            </div>
+          )}
+          {(warns || state.fieldErrors?.justification) && (
+            <TextArea
+              label="Justification (a gate warns)"
+              name="justification"
+              rows={2}
+              defaultValue={state.values?.justification}
+              errors={state.fieldErrors?.justification}
+            />
           )}
           <TextField
             label="Title"

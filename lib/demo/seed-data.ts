@@ -259,7 +259,8 @@ const accountsV2: ApiDefinitionInput = {
     { name: 'accounts', target: 'https://accounts.internal.example.com/api/v1', weight: 1 },
     {
       name: 'accounts-dr',
-      target: 'https://accounts-dr.internal.example.com/api/v1',
+      // Plain http: PROD's entry gate refuses it (the demo story fixes it in DEV).
+      target: 'http://accounts-dr.internal.example.com/api/v1',
       weight: 1,
       backup: true,
     },
@@ -626,7 +627,7 @@ export const seedApis: SeedApi[] = [
       { definition: accountsV1, message: 'Initial import of Customer Accounts' },
       { definition: accountsV2, message: 'Add DR backup endpoint; raise page size to 250' },
     ],
-    inQaAtRevision: 1,
+    inQaAtRevision: 2,
     inDemoAtRevision: 1,
     groups: ['Platform team'],
     members: [],

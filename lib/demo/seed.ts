@@ -214,8 +214,11 @@ export async function seedDemoData(db: Database): Promise<{ createdApis: number 
               approvalsRequired: 2,
               rules: [{ kind: 'group' as const, groupId: releaseGroup!.id, count: 1 }],
               authorsMayNotApprove: true,
+              entryGate: [{ rule: 'https-only' as const, mode: 'fail' as const }],
             }
-          : {};
+          : key === 'qa'
+            ? { entryGate: [{ rule: 'version-increases' as const, mode: 'warn' as const }] }
+            : {};
       await tx
         .insert(approvalPolicies)
         .values({ environmentId, version: 1, ...strict })

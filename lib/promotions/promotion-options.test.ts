@@ -241,7 +241,7 @@ describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
     const accounts = await apiNamed('dev', 'Customer Accounts');
     for (const type of ['copy', 'dry_run'] as const) {
       await expect(
-        requestPromotion(admin, { apiId: accounts.id, target: 'qa', revision: 1, type }),
+        requestPromotion(admin, { apiId: accounts.id, target: 'qa', revision: 2, type }),
       ).rejects.toMatchObject({
         code: 'no_changes',
       });
@@ -251,7 +251,7 @@ describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
       requestPromotion(await actorFor('alice@example.com'), {
         apiId: accounts.id,
         target: 'qa',
-        revision: 1,
+        revision: 2,
         type: 'dry_run',
       }),
     ).resolves.toMatchObject({ targetReadable: false, changes: null });

@@ -15,6 +15,8 @@ import {
   setEnvironmentRole,
 } from '@/test/fixtures';
 
+import { updateApiDefinition } from '@/lib/apis/update-api-definition';
+
 import { approvePromotion } from './approve-promotion';
 import { cancelPromotion } from './cancel-promotion';
 import { countTasks, getPromotion, listTasks } from './queries';
@@ -226,6 +228,13 @@ describe('approvePromotion', () => {
   it('updates the existing API in the target: same id, members and groups, a new revision', async () => {
     const alice = await actorFor('alice@example.com');
     const bob = await actorFor('bob@example.com');
+    // QA holds DEV's current Customer Accounts: alice makes a new revision to promote.
+    const current = await apiNamed('dev', 'Customer Accounts');
+    await updateApiDefinition(alice, {
+      apiId: current.id,
+      baseRevision: current.currentRevision,
+      definition: { ...current.definition, version: '1.6.0' },
+    });
     const source = await apiNamed('dev', 'Customer Accounts');
     const [before] = await apisWithCrossId(source.crossId, 'qa');
     const membersBefore = await db().select().from(roleBindings).where(eq(roleBindings.apiId, before!.id));

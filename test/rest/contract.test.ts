@@ -376,7 +376,7 @@ describe('POST /apis/{id}/promotions', () => {
     expectConforms('/apis/{id}/promotions', 'post', second);
 
     const accounts = await apiNamed('dev', 'Customer Accounts');
-    const unchanged = await promote(admin, accounts.id, { target: 'qa', revision: 1 });
+    const unchanged = await promote(admin, accounts.id, { target: 'qa', revision: 2 });
     expect(unchanged.status).toBe(422);
     expect((unchanged.body as { detail: string }).detail).toContain(
       'No changes found between source and destination',

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 import { formAction } from '@/lib/actions/form-action';
+import { AppError } from '@/lib/errors';
 import { authenticate } from '@/lib/auth/session';
 import { markNotificationsRead } from '@/lib/notifications/mark-notifications-read';
 import { approvePromotion } from '@/lib/promotions/approve-promotion';
@@ -14,14 +15,53 @@ import { updatePromotionRequest } from '@/lib/promotions/update-promotion-reques
 
 // Each action is a public endpoint: formAction authenticates, and the domain function authorizes.
 
+/** "key=value" lines of a form field as a record; a line without "=" is refused, naming the field. */
+function keyValueLines(field: string, text: string | undefined): Record<string, string> | undefined {
+  const lines = (text ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  if (lines.length === 0) return undefined;
+  const bad = lines.find((line) => !line.includes('='));
+  if (bad) {
+    throw new AppError('validation', 'Some fields need attention.', {
+      fieldErrors: { [field]: [`Each line is key=value ("${bad}" is not)`] },
+    });
+  }
+  return Object.fromEntries(
+    lines.map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()]),
+  );
+}
+
 export const requestPromotionAction = formAction(
   z.object({
     apiId: z.string(),
     target: z.string({ error: 'Choose a target environment' }).min(1, 'Choose a target environment'),
     title: z.string().optional(),
     message: z.string().optional(),
+    revision: z.string().optional(),
+    type: z.string().optional(),
+    include: z.string().optional(),
+    properties: z.string().optional(),
+    parameters: z.string().optional(),
+    description: z.string().optional(),
+    justification: z.string().optional(),
   }),
-  (actor, input) => requestPromotion(actor, input),
+  (actor, input) =>
+    requestPromotion(actor, {
+      apiId: input.apiId,
+      target: input.target,
+      title: input.title,
+      message: input.message,
+      revision: input.revision ? Number(input.revision) : undefined,
+      type: input.type === 'move' ? 'move' : 'copy',
+      // Every part checked is the default: only a narrower choice becomes `include`.
+      include: input.include ? (input.include.split(',').filter(Boolean) as never) : undefined,
+      properties: keyValueLines('properties', input.properties),
+      parameters: keyValueLines('parameters', input.parameters),
+      description: input.description || undefined,
+      justification: input.justification || undefined,
+    }),
   (requested) => ({
     status: 'success',
     message: 'Promotion requested',

@@ -76,6 +76,7 @@ export default async function ApiPage({
           {api.canPromote && (
             <PromoteDialog
               requestAction={requestPromotionAction}
+              revisions={revisions.items.map(({ revision, message }) => ({ revision, message }))}
               apiId={api.id}
               apiName={definition.name}
               sourceName={api.environment.name}

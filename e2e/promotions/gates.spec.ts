@@ -1,0 +1,72 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+
+import { openApi, storageStateOf, type DemoUser } from '../fixtures';
+
+/**
+ * The demo's gates: PROD's entry gate refuses plain-http endpoints; QA's warns when the version does
+ * not increase. DEV's Customer Accounts has a plain-http DR endpoint.
+ */
+
+async function pageAs(browser: Browser, user: DemoUser): Promise<Page> {
+  const context = await browser.newContext({ storageState: storageStateOf(user) });
+  return context.newPage();
+}
+
+test('the Promote dialog runs the gates before anything is requested; alice fixes her API and bob sees the change', async ({
+  browser,
+}) => {
+  const alice = await pageAs(browser, 'alice');
+  await openApi(alice, 'dev', 'Customer Accounts');
+
+  // Picking PROD runs its entry gate at once: the DR endpoint is plain http.
+  await alice.getByRole('button', { name: 'Promote' }).click();
+  const dialog = alice.getByRole('dialog');
+  await dialog.getByLabel('PROD', { exact: true }).check();
+  const gates = dialog.getByRole('region', { name: 'Gates' });
+  await expect(gates).toContainText('Entry gate');
+  await expect(gates).toContainText('fail');
+  await expect(gates).toContainText(
+    'Endpoints not using https: accounts-dr (http://accounts-dr.internal.example.com/api/v1)',
+  );
+  // Nothing is in PROD yet: the preview shows what would be created there.
+  await expect(dialog.getByRole('heading', { name: /^Endpoints/ })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // She fixes the endpoint in DEV.
+  await alice.getByRole('link', { name: 'Edit definition' }).click();
+  const parts = alice.getByLabel(/Endpoints, plans, flows/);
+  await parts.fill((await parts.inputValue()).replace('http://accounts-dr', 'https://accounts-dr'));
+  await alice.getByLabel('Change message').fill('Serve the DR endpoint over https');
+  await alice.getByRole('button', { name: 'Save revision' }).click();
+  await expect(alice.getByText(/Saved as revision \d+\./)).toBeVisible();
+
+  // PROD's gate passes now; she asks for QA first.
+  await alice.getByRole('button', { name: 'Promote' }).click();
+  await dialog.getByLabel('PROD', { exact: true }).check();
+  await expect(gates.getByText('Every endpoint uses https.')).toBeVisible();
+  await dialog.getByLabel('QA', { exact: true }).check();
+  // Alice may not read QA's copy: what changes there is for its approvers.
+  await expect(dialog.getByText('what changes there is shown to its approvers')).toBeVisible();
+  await dialog.getByLabel('Title').fill('DR endpoint over https');
+  await dialog.getByRole('button', { name: 'Request promotion' }).click();
+  await expect(alice.getByText('Promotion requested.')).toBeVisible();
+
+  // Bob sees exactly her change, and QA's gate warns him the version did not increase.
+  const bob = await pageAs(browser, 'bob');
+  await bob.goto('/tasks');
+  const task = bob
+    .getByRole('list', { name: 'Tasks' })
+    .getByRole('listitem')
+    .filter({ hasText: 'Customer Accounts' });
+  await task.getByRole('link', { name: 'Customer Accounts' }).click();
+  await expect(bob.getByRole('heading', { name: 'What approving changes in QA' })).toBeVisible();
+  const endpoints = bob.getByRole('region', { name: 'Changes to Endpoints' });
+  await expect(endpoints.getByRole('row')).toHaveCount(2); // the header and her one change
+  await expect(endpoints.getByRole('row', { name: /^endpoints\[accounts-dr\]\.target/ })).toContainText(
+    'https://accounts-dr.internal.example.com/api/v1',
+  );
+  await expect(bob.getByRole('region', { name: /^Changes to (?!Endpoints)/ })).toHaveCount(0);
+  await bob.getByRole('button', { name: 'Approve', exact: true }).click();
+  await bob.getByRole('dialog').getByRole('button', { name: 'Approve', exact: true }).click();
+  await expect(bob.getByText(/^Approved, and the policy is met: the API was updated/)).toBeVisible();
+});
