@@ -56,7 +56,7 @@ test.describe('the audit trail, as an organization admin', () => {
     const statusRow = changes.getByRole('row', { name: /^status/ });
     await expect(statusRow).toContainText('pending');
     await expect(statusRow).toContainText('accepted');
-    await expect(changes.getByRole('row', { name: /^result/ })).toContainText('created');
+    await expect(changes.getByRole('row', { name: /^result/ })).toContainText('"action"');
     await page.goBack();
 
     const downloadPromise = page.waitForEvent('download');
