@@ -87,6 +87,36 @@ export const environments = pgTable(
 
 export const roleScope = pgEnum('role_scope', ['organization', 'environment', 'api']);
 
+/**
+ * Signed-in sessions, checked on every request: the session cookie names one, and a session that has
+ * ended (sign-out, password change, disabled user, "sign out everywhere") or expired is refused at
+ * once, whatever the cookie says.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    authMethod: text('auth_method').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endedReason: text('ended_reason'),
+  },
+  (t) => [
+    // A user's active sessions: the sessions page, and ending them all at once.
+    index('sessions_user_active_idx')
+      .on(t.userId, t.lastSeenAt.desc())
+      .where(sql`${t.endedAt} is null`),
+    check('sessions_end_shape', sql`(${t.endedAt} is null) = (${t.endedReason} is null)`),
+  ],
+);
+
 export const groups = pgTable(
   'groups',
   {

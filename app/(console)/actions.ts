@@ -1,11 +1,12 @@
 'use server';
 
+import { signOut as endNextAuthSession } from '@/lib/auth/auth';
 import { getActor } from '@/lib/auth/session';
-import { signOut } from '@/lib/auth/auth';
-import { recordSignOut } from '@/lib/auth/sign-in';
+import { signOut } from '@/lib/auth/sessions';
 
+/** Ends the server-side session (so the cookie is refused everywhere from now on), then the cookie. */
 export async function signOutAction(): Promise<void> {
   const actor = await getActor();
-  if (actor) await recordSignOut(actor);
-  await signOut({ redirectTo: '/login' });
+  if (actor) await signOut(actor);
+  await endNextAuthSession({ redirectTo: '/login' });
 }

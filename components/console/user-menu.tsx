@@ -66,6 +66,20 @@ export function UserMenu({
             API tokens
           </Link>
           <Link
+            href="/settings/sessions"
+            onClick={() => setIsOpen(false)}
+            className="block rounded px-3 py-2 text-sm text-slate-700 hover:bg-slate-100"
+          >
+            Sessions
+          </Link>
+          <Link
+            href="/settings/password"
+            onClick={() => setIsOpen(false)}
+            className="block rounded px-3 py-2 text-sm text-slate-700 hover:bg-slate-100"
+          >
+            Change password
+          </Link>
+          <Link
             href="/api-docs"
             onClick={() => setIsOpen(false)}
             className="block rounded px-3 py-2 text-sm text-slate-700 hover:bg-slate-100"

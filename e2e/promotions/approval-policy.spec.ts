@@ -13,7 +13,11 @@ async function pageAs(browser: Browser, user: DemoUser): Promise<Page> {
 }
 
 function task(page: Page, list: 'Tasks' | 'Waiting for others', apiName: string) {
-  return page.getByRole('list', { name: list }).getByRole('listitem').filter({ hasText: apiName });
+  return page
+    .getByRole('list', { name: list })
+    .getByRole('listitem')
+    .filter({ hasText: apiName })
+    .filter({ hasText: 'DEMO → PROD' });
 }
 
 async function approve(page: Page) {

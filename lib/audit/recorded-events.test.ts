@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { apis, users } from '@/db/schema';
 import { updateApiDefinition } from '@/lib/apis/update-api-definition';
-import { recordSignOut, signInWithOidc, signInWithPassword } from '@/lib/auth/sign-in';
+import { signOut } from '@/lib/auth/sessions';
+import { signInWithOidc, signInWithPassword } from '@/lib/auth/sign-in';
 import { updateEnvironmentSettings } from '@/lib/environments/update-environment-settings';
 import { grantRole } from '@/lib/roles/grant-role';
 import { revokeRole } from '@/lib/roles/revoke-role';
@@ -179,11 +180,11 @@ const cases: Case[] = [
     }),
   },
   {
-    name: 'recordSignOut',
+    name: 'signOut',
     run: async () => {
       const bob = await actorFor('bob@example.com');
       return {
-        act: () => recordSignOut(bob),
+        act: () => signOut(bob),
         events: [
           { action: 'auth.signed_out', outcome: 'success', actorId: bob.userId, targetId: bob.userId },
         ],

@@ -44,6 +44,8 @@ export type Actor = {
   context: RequestContext;
   /** The API token the request authenticated with (authMethod 'token'), so audit events can name it. */
   token?: { id: string; name: string };
+  /** The server-side session the request's cookie names (signed-in users). */
+  sessionId?: string;
 };
 
 export const noRequestContext: RequestContext = { ip: null, userAgent: null, requestId: null };
@@ -54,6 +56,7 @@ export async function loadActor(
   userId: string,
   authMethod: AuthMethod,
   context: RequestContext = noRequestContext,
+  sessionId?: string,
 ): Promise<Actor | null> {
   const [user] = await db
     .select({ id: users.id, email: users.email, name: users.name })
@@ -109,6 +112,7 @@ export async function loadActor(
     environmentRoles,
     apiRoles,
     context,
+    ...(sessionId ? { sessionId } : {}),
   };
 }
 

@@ -4,15 +4,19 @@ import { z } from 'zod';
 
 import { env, isOidcEnabled } from '@/lib/env';
 
-import type { AuthMethod } from './actor';
+import { getDb } from '@/db';
+
+import { noRequestContext, type AuthMethod } from './actor';
 import { requestContextFrom } from './request-context';
 import { authSecret } from './secret';
+import { startSession } from './sessions';
 import { signInWithOidc, signInWithPassword } from './sign-in';
 
 declare module 'next-auth' {
   interface Session {
     userId: string;
     authMethod: AuthMethod;
+    sessionId: string;
   }
 }
 
@@ -44,9 +48,15 @@ function config(): NextAuthConfig {
         async authorize(credentials, request) {
           const parsed = credentialsSchema.safeParse(credentials);
           if (!parsed.success) return null;
-          const result = await signInWithPassword(parsed.data, requestContextFrom(request.headers));
+          const context = requestContextFrom(request.headers);
+          const result = await signInWithPassword(parsed.data, context);
           if (result.status === 'rate_limited') throw new RateLimited();
-          return result.status === 'signed_in' ? result.user : null;
+          if (result.status !== 'signed_in') return null;
+          // The cookie will name this server-side session: ending it signs the cookie out everywhere.
+          return {
+            ...result.user,
+            sessionId: await startSession(getDb(), result.user.id, 'password', context),
+          };
         },
       }),
       ...(isOidcEnabled
@@ -72,17 +82,22 @@ function config(): NextAuthConfig {
         user.id = known.id;
         return true;
       },
-      jwt({ token, user, account }) {
+      async jwt({ token, user, account }) {
         if (user?.id) {
+          const method = account?.provider === 'oidc' ? 'oidc' : 'password';
           token.sub = user.id;
-          token.authMethod = account?.provider === 'oidc' ? 'oidc' : 'password';
+          token.authMethod = method;
+          token.sid =
+            (user as { sessionId?: string }).sessionId ??
+            (await startSession(getDb(), user.id, method, noRequestContext));
         }
         return token;
       },
       session({ session, token }) {
-        // Only the id and method travel; roles are read from the database on every request.
+        // Only ids travel; the session is checked and roles are read from the database on every request.
         session.userId = token.sub ?? '';
         session.authMethod = (token.authMethod as AuthMethod | undefined) ?? 'password';
+        session.sessionId = typeof token.sid === 'string' ? token.sid : '';
         return session;
       },
     },

@@ -10,12 +10,21 @@ import { AppError } from '@/lib/errors';
 import { loadActor, type Actor } from './actor';
 import { auth } from './auth';
 import { requestContextFrom } from './request-context';
+import { activeSession } from './sessions';
 
 /** The signed-in user of this request with their current roles, or null. Read once per request. */
 export const getActor = cache(async (): Promise<Actor | null> => {
   const session = await auth();
-  if (!session?.userId) return null;
-  return loadActor(getDb(), session.userId, session.authMethod, requestContextFrom(await headers()));
+  // The cookie names a server-side session; it counts only while that session holds.
+  const active = session?.userId ? await activeSession(session.sessionId) : null;
+  if (!active || active.userId !== session?.userId) return null;
+  return loadActor(
+    getDb(),
+    active.userId,
+    active.authMethod,
+    requestContextFrom(await headers()),
+    active.sessionId,
+  );
 });
 
 /** For pages: the actor, or a redirect to /login that comes back here after signing in. */

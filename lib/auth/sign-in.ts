@@ -7,7 +7,7 @@ import { loginAttempts, users } from '@/db/schema';
 import { recordAudit, type AuditActor } from '@/lib/audit/record';
 import { env } from '@/lib/env';
 
-import type { Actor, RequestContext } from './actor';
+import type { RequestContext } from './actor';
 import { decoyPasswordHash, verifyPassword } from './password';
 
 export type SignedInUser = { id: string; email: string; name: string };
@@ -127,10 +127,4 @@ export async function signInWithOidc(email: string, context: RequestContext): Pr
     }),
   );
   return isAllowed && user ? { id: user.id, email: user.email, name: user.name } : null;
-}
-
-export async function recordSignOut(actor: Actor): Promise<void> {
-  await getDb().transaction((tx) =>
-    recordAudit(tx, actor, { action: 'auth.signed_out', target: { type: 'user', id: actor.userId } }),
-  );
 }

@@ -218,7 +218,9 @@ export async function seedDemoData(db: Database): Promise<{ createdApis: number 
             }
           : key === 'qa'
             ? { entryGate: [{ rule: 'version-increases' as const, mode: 'warn' as const }] }
-            : {};
+            : key === 'demo'
+              ? { entryGate: [{ rule: 'https-only' as const, mode: 'fail' as const }] }
+              : {};
       await tx
         .insert(approvalPolicies)
         .values({ environmentId, version: 1, ...strict })

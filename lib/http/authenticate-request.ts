@@ -3,7 +3,8 @@ import 'server-only';
 import { getToken } from 'next-auth/jwt';
 
 import { getDb } from '@/db';
-import { loadActor, type Actor, type AuthMethod } from '@/lib/auth/actor';
+import { loadActor, type Actor } from '@/lib/auth/actor';
+import { activeSession } from '@/lib/auth/sessions';
 import { requestContextFrom } from '@/lib/auth/request-context';
 import { authSecret } from '@/lib/auth/secret';
 import { AppError } from '@/lib/errors';
@@ -30,15 +31,18 @@ export async function authenticateRequest(request: Request): Promise<Actor | nul
       'A request that changes state with the session cookie must come from the console itself: use an API token.',
     );
   }
-  return loadActor(getDb(), session.userId, session.authMethod, context);
+  return loadActor(getDb(), session.userId, session.authMethod, context, session.sessionId);
 }
 
-async function sessionOf(request: Request): Promise<{ userId: string; authMethod: AuthMethod } | null> {
+/** The server-side session the cookie names, while it holds (ended or expired: none). */
+async function sessionOf(request: Request) {
   if (!request.headers.get('cookie')) return null;
   for (const secureCookie of [true, false]) {
     const token = await getToken({ req: request, secret: authSecret(), secureCookie });
-    if (token?.sub)
-      return { userId: token.sub, authMethod: (token.authMethod as AuthMethod | undefined) ?? 'password' };
+    if (token?.sub) {
+      const active = await activeSession(token.sid);
+      return active && active.userId === token.sub ? active : null;
+    }
   }
   return null;
 }

@@ -19,6 +19,8 @@ import * as rejectRoute from '@/app/api/v1/promotions/[id]/reject/route';
 import * as promotionRoute from '@/app/api/v1/promotions/[id]/route';
 import * as promotionsRoute from '@/app/api/v1/promotions/route';
 import { getDb } from '@/db';
+import { noRequestContext } from '@/lib/auth/actor';
+import { startSession } from '@/lib/auth/sessions';
 import { apis, promotions, users } from '@/db/schema';
 import { apiNamed, createTestApi, setApprovalPolicy } from '@/test/fixtures';
 
@@ -64,8 +66,9 @@ describe('authentication', () => {
 
   it('a session cookie may read, and may change state only from the console’s own origin', async () => {
     const [user] = await getDb().select().from(users).where(eq(users.email, 'alice@example.com'));
+    const sid = await startSession(getDb(), user!.id, 'password', noRequestContext);
     const cookie = `authjs.session-token=${await encode({
-      token: { sub: user!.id, authMethod: 'password' },
+      token: { sub: user!.id, authMethod: 'password', sid },
       secret: process.env.AUTH_SECRET!,
       salt: 'authjs.session-token',
     })}`;
