@@ -27,6 +27,7 @@ export const errorCodes = {
   no_changes: 422,
   unprocessable: 422,
   rate_limited: 429,
+  unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -80,3 +81,89 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.infe
     throw new AppError('validation', 'The request is invalid.', { fieldErrors: toFieldErrors(parsed.error) });
   return parsed.data;
 }
+
+/** What PostgreSQL cannot store in text: NUL, and halves of a UTF-16 surrogate pair on their own. */
+const unstorable = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The first string (or key) in a value that PostgreSQL could not store, by its dotted path, or null.
+ * Checked at every boundary (REST bodies and query strings, form actions), so such input is a 400 that
+ * names the field instead of a database error.
+ */
+export function unstorableTextIn(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return unstorable.test(value) ? path || '_' : null;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = unstorableTextIn(value[index], path ? `${path}.${index}` : String(index));
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const here = path ? `${path}.${key}` : key;
+      if (unstorable.test(key)) return here;
+      const found = unstorableTextIn(item, here);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** Refuses input holding text PostgreSQL cannot store, naming the field. */
+export function refuseUnstorableText(value: unknown): void {
+  const field = unstorableTextIn(value);
+  if (field) {
+    throw new AppError('validation', 'The request is invalid.', {
+      fieldErrors: { [field]: ['Contains a character that cannot be stored (NUL or a lone surrogate)'] },
+    });
+  }
+}
+
+/** The largest value an integer column holds (PostgreSQL int4): every integer input stays within it. */
+export const maxInt = 2_147_483_647;
+
+const lostConnectionCodes = new Set([
+  // PostgreSQL: the server shut the connection (admin, crash, shutdown) or cannot take one.
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  // postgres.js and Node: the socket is gone or never came.
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+
+/** Whether an error (or one it wraps) means the database connection was lost or refused. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (
+    let current = error;
+    current && typeof current === 'object';
+    current = (current as { cause?: unknown }).cause
+  ) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && lostConnectionCodes.has(code)) return true;
+  }
+  return false;
+}
+
+/** The answer to a lost database: try again shortly (503 with Retry-After over REST). */
+export const databaseUnavailable = () =>
+  new AppError(
+    'unavailable',
+    'The database is unavailable right now; nothing was changed. Try again in a moment.',
+    {
+      details: { retryAfterSeconds: 5 },
+    },
+  );

@@ -7,9 +7,27 @@ import { authSecret } from '@/lib/auth/secret';
 import { startAuditSealer } from '@/lib/audit/start-audit-sealer';
 import { isEmbeddedDatabase } from '@/db/config';
 import { env } from '@/lib/env';
+import { isDatabaseUnavailable } from '@/lib/errors';
 import { startPromotionWorkers } from '@/lib/promotions/workers';
 
+/**
+ * postgres.js can throw outside any request when a connection is killed mid-write (a TypeError reading
+ * 'write' of a closed socket): the query it served already failed with a connection error (a 503), so
+ * the process logs it and serves on. Anything else still crashes the process, as it should.
+ */
+function surviveLostConnections() {
+  process.on('uncaughtException', (error) => {
+    if (isDatabaseUnavailable(error) || /reading 'write'/.test(error?.message ?? '')) {
+      console.error('Stageway: a database connection was lost; serving on.', error);
+      return;
+    }
+    console.error(error);
+    process.exit(1);
+  });
+}
+
 export async function startServer(): Promise<void> {
+  surviveLostConnections();
   try {
     authSecret();
     await migrateDatabase();

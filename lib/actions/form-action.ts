@@ -3,7 +3,13 @@ import { z } from 'zod';
 
 import type { Actor } from '@/lib/auth/actor';
 import { authenticate } from '@/lib/auth/session';
-import { isAppError, toFieldErrors } from '@/lib/errors';
+import {
+  databaseUnavailable,
+  isAppError,
+  isDatabaseUnavailable,
+  refuseUnstorableText,
+  toFieldErrors,
+} from '@/lib/errors';
 
 import type { FormState } from './form-state';
 
@@ -33,6 +39,7 @@ export function formAction<S extends z.ZodType, R>(
     let result: R;
     try {
       const actor = await authenticate();
+      refuseUnstorableText(Object.fromEntries(formData.entries()));
       const parsed = schema.safeParse(Object.fromEntries(formData.entries()));
       if (!parsed.success) {
         return {
@@ -47,6 +54,8 @@ export function formAction<S extends z.ZodType, R>(
       unstable_rethrow(error);
       if (isAppError(error))
         return { status: 'error', message: error.message, fieldErrors: error.fieldErrors, values };
+      if (isDatabaseUnavailable(error))
+        return { status: 'error', message: databaseUnavailable().message, values };
       console.error('form action failed', error);
       return {
         status: 'error',

@@ -17,7 +17,7 @@ import {
 import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
 import { apiPermissionsFromEnvironmentRole, apiRolePermissions } from '@/lib/auth/permissions';
 import { getVisibleEnvironment, type EnvironmentSummary } from '@/lib/environments/queries';
-import { notFound } from '@/lib/errors';
+import { maxInt, notFound } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 import { decodeCursor, defaultPageSize, encodeCursor, type Page } from '@/lib/pagination';
 
@@ -169,6 +169,11 @@ export async function listRevisions(
   options: { before?: number | null; limit?: number } = {},
 ): Promise<Page<RevisionListItem>> {
   const limit = options.limit ?? 20;
+  // A cursor is a revision number; anything else (a fraction, beyond int4) starts from the newest.
+  const before =
+    options.before && Number.isInteger(options.before) && options.before > 0 && options.before <= maxInt
+      ? options.before
+      : null;
   const rows = await getDb()
     .select({
       revision: apiRevisions.revision,
@@ -178,12 +183,7 @@ export async function listRevisions(
     })
     .from(apiRevisions)
     .leftJoin(users, eq(users.id, apiRevisions.createdBy))
-    .where(
-      and(
-        eq(apiRevisions.apiId, api.id),
-        options.before ? lt(apiRevisions.revision, options.before) : undefined,
-      ),
-    )
+    .where(and(eq(apiRevisions.apiId, api.id), before ? lt(apiRevisions.revision, before) : undefined))
     .orderBy(desc(apiRevisions.revision))
     .limit(limit + 1);
   const items = rows.slice(0, limit);

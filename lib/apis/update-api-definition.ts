@@ -8,7 +8,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
 import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
 import { sameJson } from '@/lib/canonical-json';
-import { AppError, notFound, parseInput, toFieldErrors, uniqueViolation } from '@/lib/errors';
+import { AppError, maxInt, notFound, parseInput, toFieldErrors, uniqueViolation } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 
 import { apiDefinitionSchema, type ApiDefinition } from '@/db/definition';
@@ -16,7 +16,7 @@ import { apiDefinitionSchema, type ApiDefinition } from '@/db/definition';
 export const updateApiDefinitionInput = z.object({
   apiId: z.string(),
   /** The revision the editor started from: saving over someone else's newer revision is refused. */
-  baseRevision: z.coerce.number().int().min(1),
+  baseRevision: z.coerce.number().int().min(1).max(maxInt, 'No such revision'),
   definition: z.unknown(),
   message: z.string().trim().max(500, 'At most 500 characters').optional(),
 });

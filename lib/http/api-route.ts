@@ -1,5 +1,5 @@
 import type { Actor } from '@/lib/auth/actor';
-import { AppError } from '@/lib/errors';
+import { AppError, refuseUnstorableText } from '@/lib/errors';
 
 import { authenticateRequest } from './authenticate-request';
 import { withIdempotency } from './idempotency';
@@ -32,11 +32,14 @@ export function apiRoute<Params = Record<string, never>>(handler: Handler<Params
       }
       if (actor.token) await takeRateLimit(`token:${actor.token.id}`);
       const params = await context.params;
+      // Path and query too: a NUL or a lone surrogate is a 400 naming it, never a database error.
+      refuseUnstorableText({ ...params, ...Object.fromEntries(new URL(request.url).searchParams) });
       if (request.method === 'GET' || request.method === 'HEAD') {
         return await handler({ actor, request, params, body: undefined });
       }
       const text = await readLimited(request);
       const body = parseJson(request, text);
+      refuseUnstorableText(body);
       const run = () => handler({ actor, request, params, body });
       return await (request.method === 'POST' ? withIdempotency(actor, request, text, run) : run());
     } catch (error) {

@@ -1,4 +1,10 @@
-import { errorCodes, isAppError, type ErrorCode } from '@/lib/errors';
+import {
+  databaseUnavailable,
+  errorCodes,
+  isAppError,
+  isDatabaseUnavailable,
+  type ErrorCode,
+} from '@/lib/errors';
 
 export const problemTitles: Record<ErrorCode | 'internal', string> = {
   validation: 'Invalid request',
@@ -11,6 +17,7 @@ export const problemTitles: Record<ErrorCode | 'internal', string> = {
   no_changes: 'No changes',
   unprocessable: 'Unprocessable request',
   rate_limited: 'Too many requests',
+  unavailable: 'Service unavailable',
   internal: 'Internal error',
 };
 
@@ -41,7 +48,8 @@ export function problem(
 }
 
 /** Domain errors keep their status, message and details; anything else is logged and hidden. */
-export function problemFrom(error: unknown): Response {
+export function problemFrom(raised: unknown): Response {
+  const error = isDatabaseUnavailable(raised) ? databaseUnavailable() : raised;
   if (isAppError(error)) {
     const extra: Record<string, unknown> = { ...error.details };
     if (error.fieldErrors) extra.errors = error.fieldErrors;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { apiDefinitionSchema } from '@/db/definition';
 import { gateSchema, type GateEvaluation } from '@/db/gate-rules';
 import { parseAuditFilters, type AuditFilters, type AuditListItem } from '@/lib/audit/queries';
-import { AppError } from '@/lib/errors';
+import { AppError, maxInt } from '@/lib/errors';
 import type { ApiDetail, ApiListItem, RevisionListItem } from '@/lib/apis/queries';
 import type { EnvironmentSummary } from '@/lib/environments/queries';
 import { promotionInput } from '@/lib/promotions/prepare-promotion';
@@ -26,7 +26,7 @@ import type { TaskWithProgress } from '@/lib/promotions/queries';
 export const definitionUpdateBody = z.object({
   definition: z.record(z.string(), z.unknown()),
   /** Refuse (409) if the API has moved past this revision; omitted: save over the current one. */
-  baseRevision: z.int().min(1).optional(),
+  baseRevision: z.int().min(1).max(maxInt).optional(),
   message: z.string().max(500).optional(),
 });
 

@@ -10,7 +10,7 @@ import { apiDefinitionSchema, definitionParts, type ApiDefinition } from '@/db/d
 import { DeniedError } from '@/lib/audit/run-audited';
 import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
 import { sameJson } from '@/lib/canonical-json';
-import { AppError, notFound, parseInput, toFieldErrors } from '@/lib/errors';
+import { AppError, maxInt, notFound, parseInput, toFieldErrors } from '@/lib/errors';
 import { judgeGates, type Evaluations } from '@/lib/gates/judge-gates';
 import { isUuid } from '@/lib/ids';
 
@@ -33,7 +33,7 @@ export const promotionInput = z.object({
   /** The target environment's key, e.g. `qa`. */
   target: z.string().trim().min(1, 'Choose a target environment'),
   /** The source revision to promote; the API's current one when omitted. */
-  revision: z.coerce.number().int().min(1).optional(),
+  revision: z.coerce.number().int().min(1).max(maxInt, 'No such revision').optional(),
   /** `request`: an approval task. `direct`: applied now, where the target allows it. */
   mode: z.enum(['request', 'direct']).default('request'),
   /** `move` archives the source once applied; `dry_run` writes nothing and tells what would happen. */

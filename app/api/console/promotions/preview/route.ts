@@ -1,4 +1,4 @@
-import { AppError } from '@/lib/errors';
+import { AppError, refuseUnstorableText } from '@/lib/errors';
 import { sessionRoute } from '@/lib/http/route';
 import { requestPromotion } from '@/lib/promotions/request-promotion';
 
@@ -13,6 +13,7 @@ export const POST = sessionRoute(async (actor, request) => {
   } catch {
     throw new AppError('validation', 'The body is not valid JSON.');
   }
+  refuseUnstorableText(body);
   const preview = await requestPromotion(actor, { ...(body as object), type: 'dry_run' } as never);
   return {
     action: preview.action,

@@ -16,7 +16,7 @@ export default async function RevisionPage({
 }: PageProps<'/environments/[envKey]/apis/[apiId]/revisions/[revision]'>) {
   const { envKey, apiId, revision: revisionParam } = await params;
   const number = Number(revisionParam);
-  if (!Number.isInteger(number) || number < 1) notFound();
+  if (!Number.isInteger(number) || number < 1 || number > 2_147_483_647) notFound();
   const actor = await requireActor();
   const api = await orNotFound(getApi(actor, envKey, apiId));
   const revision = await orNotFound(getRevision(api, number));
