@@ -571,6 +571,9 @@ export const loginAttempts = pgTable('login_attempts', {
   failures: integer('failures').notNull().default(0),
   windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull().defaultNow(),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  // Refused attempts not yet in the audit trail: written as one event per minute, with the count.
+  refusedUnaudited: integer('refused_unaudited').notNull().default(0),
+  refusedAuditedAt: timestamp('refused_audited_at', { withTimezone: true }),
 });
 
 /** In-app notices to a user, e.g. the decision on their promotion request. */

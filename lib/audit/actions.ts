@@ -5,6 +5,7 @@
 export const auditActions = {
   'auth.signed_in': 'Signed in',
   'auth.sign_in_failed': 'Sign-in failed',
+  'auth.sign_in_throttled': 'Sign-ins refused while throttled',
   'auth.signed_out': 'Signed out',
   'auth.session_ended': 'Session ended',
   'auth.sessions_ended': 'Signed out everywhere',

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import { getDb } from '@/db';
-import { users } from '@/db/schema';
+import { loginAttempts, users } from '@/db/schema';
 import { auditEventsSince, lastAuditSeq } from '@/test/fixtures';
 
 import { signInRetryAfter, signInWithPassword } from './sign-in';
@@ -77,11 +77,65 @@ describe('signInWithPassword', () => {
     expect(refused.status === 'rate_limited' && refused.retryAfterSeconds).toBeGreaterThan(0);
     expect(await signInRetryAfter(attacker)).toBeGreaterThan(0);
 
+    // Another address is not refused for the attacker's sake; bob's account only waits a moment.
     expect(await signInRetryAfter(from('198.51.100.5'))).toBe(0);
+    const elsewhere = await signInWithPassword(
+      { email: 'bob@example.com', password: 'stageway-demo' },
+      from('198.51.100.5'),
+    );
+    expect(elsewhere).toMatchObject({ status: 'rate_limited', retryAfterSeconds: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(
       await signInWithPassword({ email: 'bob@example.com', password: 'stageway-demo' }, from('198.51.100.5')),
     ).toMatchObject({
       status: 'signed_in',
     });
+  });
+
+  it('an account guessed at from ever new addresses waits a growing delay, and the refusals are audited in bulk', async () => {
+    const since = await lastAuditSeq();
+    // Five wrong passwords, each from a new address (as a rotated X-Forwarded-For would look).
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect(
+        await signInWithPassword(
+          { email: 'carol@example.com', password: `guess-${attempt}` },
+          from(`203.0.113.${attempt}`),
+        ),
+      ).toEqual({ status: 'invalid' });
+    }
+    // From the next new address, even the right password waits.
+    for (let attempt = 5; attempt < 9; attempt++) {
+      expect(
+        await signInWithPassword(
+          { email: 'carol@example.com', password: 'stageway-demo' },
+          from(`203.0.113.${attempt}`),
+        ),
+      ).toMatchObject({ status: 'rate_limited', retryAfterSeconds: 1 });
+    }
+    const events = await auditEventsSince(since);
+    expect(events.filter((event) => event.action === 'auth.sign_in_failed')).toHaveLength(5);
+    // Four refusals in one minute: one event, and the rest counted for the next one.
+    const throttled = events.filter((event) => event.action === 'auth.sign_in_throttled');
+    expect(throttled).toEqual([
+      expect.objectContaining({
+        outcome: 'denied',
+        reason: expect.stringContaining('1 sign-in attempt refused'),
+      }),
+    ]);
+    const [row] = await getDb()
+      .select()
+      .from(loginAttempts)
+      .where(eq(loginAttempts.key, 'account:carol@example.com'));
+    expect(row).toMatchObject({ failures: 5, refusedUnaudited: 3 });
+
+    // Each further failure doubles the wait, up to a short cap: never a lockout.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await signInWithPassword({ email: 'carol@example.com', password: 'wrong-again' }, from('203.0.113.20'));
+    expect(
+      await signInWithPassword(
+        { email: 'carol@example.com', password: 'stageway-demo' },
+        from('203.0.113.21'),
+      ),
+    ).toMatchObject({ status: 'rate_limited', retryAfterSeconds: 2 });
   });
 });

@@ -30,7 +30,8 @@ export function apiRoute<Params = Record<string, never>>(handler: Handler<Params
           'WWW-Authenticate': 'Bearer',
         });
       }
-      if (actor.token) await takeRateLimit(`token:${actor.token.id}`);
+      // Every caller is counted: a token by its id, a browser session by its user.
+      await takeRateLimit(actor.token ? `token:${actor.token.id}` : `user:${actor.userId}`);
       const params = await context.params;
       // Path and query too: a NUL or a lone surrogate is a 400 naming it, never a database error.
       refuseUnstorableText({ ...params, ...Object.fromEntries(new URL(request.url).searchParams) });

@@ -31,7 +31,7 @@ export async function takeRateLimit(key: string, limit = env.API_RATE_LIMIT_PER_
       .delete(rateLimitWindows)
       .where(lt(rateLimitWindows.windowStart, sql`now() - interval '5 minutes'`));
   if (row && row.count > limit) {
-    throw new AppError('rate_limited', `Over ${limit} requests a minute with this token: wait, then retry.`, {
+    throw new AppError('rate_limited', `Over ${limit} requests a minute: wait, then retry.`, {
       details: { retryAfterSeconds: Math.max(1, row.retryAfter) },
     });
   }

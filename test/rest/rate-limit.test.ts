@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import * as environmentsRoute from '@/app/api/v1/environments/route';
+import { encode } from 'next-auth/jwt';
+
+import { getDb } from '@/db';
+import { noRequestContext } from '@/lib/auth/actor';
+import { startSession } from '@/lib/auth/sessions';
 import { takeRateLimit } from '@/lib/http/rate-limit';
+import { userIdOf } from '@/test/fixtures';
 
 import { call, tokenFor } from './harness';
 
@@ -27,5 +33,20 @@ describe('rate limit', () => {
     expect(refused).toBeDefined();
     expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused!.contentType).toContain('application/problem+json');
+  });
+
+  it('counts calls that come with the session cookie too, per user', async () => {
+    const userId = await userIdOf('dave@example.com');
+    const sid = await startSession(getDb(), userId, 'password', noRequestContext);
+    const cookie = `authjs.session-token=${await encode({
+      token: { sub: userId, authMethod: 'password', sid },
+      secret: process.env.AUTH_SECRET!,
+      salt: 'authjs.session-token',
+    })}`;
+    // Fill dave's window as if he had made 600 calls this minute, then call once more with the cookie.
+    for (let request = 0; request < 600; request++) await takeRateLimit(`user:${userId}`).catch(() => {});
+    const response = await call(environmentsRoute.GET, { path: '/environments', headers: { cookie } });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

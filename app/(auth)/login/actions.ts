@@ -27,7 +27,7 @@ export async function signInAction(_previous: FormState, formData: FormData): Pr
     return {
       status: 'error',
       message: isRateLimited
-        ? 'Too many failed sign-ins from your address. Wait a minute, then try again.'
+        ? 'Too many failed sign-ins: wait a little, then try again.'
         : 'Wrong email or password.',
       values,
     };

@@ -15,7 +15,7 @@ export async function POST(request: NextRequest) {
       return problem(
         429,
         'Too many failed sign-ins',
-        'Too many failed sign-ins from your address. Try again later.',
+        'Too many failed sign-ins: wait a little, then try again.',
         {
           'Retry-After': String(retryAfter),
         },
