@@ -1,14 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import * as policyRoute from '@/app/api/v1/environments/[env]/policy/route';
-import * as apiPromotionsRoute from '@/app/api/v1/apis/[id]/promotions/route';
 import * as definitionRoute from '@/app/api/v1/apis/[id]/definition/route';
 import * as approveRoute from '@/app/api/v1/promotions/[id]/approve/route';
 import * as promotionRoute from '@/app/api/v1/promotions/[id]/route';
 import * as updateRoute from '@/app/api/v1/promotions/[id]/update/route';
 import { createTestApi } from '@/test/fixtures';
 
-import { call, expectConforms, tokenFor } from './harness';
+import { call, promote, expectConforms, tokenFor } from './harness';
 
 let alice = '';
 let bob = '';
@@ -68,13 +67,7 @@ describe('approval policies over REST', () => {
     await putPolicy(admin, 'qa', { approvalsRequired: 2 });
     try {
       const api = await createTestApi();
-      const created = await call(apiPromotionsRoute.POST, {
-        method: 'POST',
-        path: `/apis/${api.id}/promotions`,
-        params: { id: api.id },
-        token: alice,
-        body: { target: 'qa' },
-      });
+      const created = await promote(alice, api.id, { target: 'qa' });
       const id = (created.body as { id: string }).id;
 
       const first = await post(approveRoute.POST, 'approve', id, bob, { comment: 'Looks right' });
@@ -147,13 +140,7 @@ describe('approval policies over REST', () => {
     expect(set.body).toMatchObject({ entryGate: [{ rule: 'plans-secured', mode: 'fail' }] });
     try {
       const api = await createTestApi(); // its one plan is keyless
-      const preview = await call(apiPromotionsRoute.POST, {
-        method: 'POST',
-        path: `/apis/${api.id}/promotions`,
-        params: { id: api.id },
-        token: alice,
-        body: { target: 'qa', type: 'dry_run' },
-      });
+      const preview = await promote(alice, api.id, { target: 'qa', type: 'dry_run' });
       expectConforms('/apis/{id}/promotions', 'post', preview);
       expect(preview.body).toMatchObject({
         exit_gate: { stage: 'exit', decision: 'pass' },
@@ -170,13 +157,7 @@ describe('approval policies over REST', () => {
           ],
         },
       });
-      const refused = await call(apiPromotionsRoute.POST, {
-        method: 'POST',
-        path: `/apis/${api.id}/promotions`,
-        params: { id: api.id },
-        token: alice,
-        body: { target: 'qa' },
-      });
+      const refused = await promote(alice, api.id, { target: 'qa' });
       expect(refused.status).toBe(422);
       expectConforms('/apis/{id}/promotions', 'post', refused);
       expect(refused.body).toMatchObject({

@@ -1,7 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import * as apiPromotionsRoute from '@/app/api/v1/apis/[id]/promotions/route';
 import * as acceptRoute from '@/app/api/v1/promotions/[id]/accept/route';
 import * as promotionRoute from '@/app/api/v1/promotions/[id]/route';
 import { closeDb, getDb } from '@/db';
@@ -18,7 +17,7 @@ import {
   setApprovalPolicy,
 } from '@/test/fixtures';
 
-import { call, expectConforms, tokenFor } from './harness';
+import { call, promote, expectConforms, tokenFor } from './harness';
 
 let alice = '';
 let bob = '';
@@ -63,13 +62,7 @@ describe('async promotions (JFrog async; a pg-boss job enqueued in the deciding 
   it('a direct promotion with ?async=true answers 202, is applying, then accepted by the worker', async () => {
     await setApprovalPolicy('qa', { approvalsRequired: 1, selfApprovalAllowed: true });
     const api = await createTestApi({ owner: 'admin@example.com' });
-    const response = await call(apiPromotionsRoute.POST, {
-      method: 'POST',
-      path: `/apis/${api.id}/promotions?async=true`,
-      params: { id: api.id },
-      token: admin,
-      body: { target: 'qa', mode: 'direct' },
-    });
+    const response = await promote(admin, api.id, { target: 'qa', mode: 'direct' }, '?async=true');
     expectConforms('/apis/{id}/promotions', 'post', response);
     expect(response.status).toBe(202);
     const id = (response.body as { id: string }).id;
@@ -86,13 +79,7 @@ describe('async promotions (JFrog async; a pg-boss job enqueued in the deciding 
 
   it('an async accept records the decision at once and the apply by the job; a second run is a no-op', async () => {
     const api = await createTestApi();
-    const created = await call(apiPromotionsRoute.POST, {
-      method: 'POST',
-      path: `/apis/${api.id}/promotions`,
-      params: { id: api.id },
-      token: alice,
-      body: { target: 'qa' },
-    });
+    const created = await promote(alice, api.id, { target: 'qa' });
     const id = (created.body as { id: string }).id;
     const since = await lastAuditSeq();
     const accepted = await acceptAsync(id, bob);
@@ -117,13 +104,7 @@ describe('async promotions (JFrog async; a pg-boss job enqueued in the deciding 
 
   it('an apply that is refused when it runs leaves the promotion failed, with the reason, audited and notified', async () => {
     const api = await createTestApi();
-    const created = await call(apiPromotionsRoute.POST, {
-      method: 'POST',
-      path: `/apis/${api.id}/promotions`,
-      params: { id: api.id },
-      token: alice,
-      body: { target: 'qa' },
-    });
+    const created = await promote(alice, api.id, { target: 'qa' });
     const id = (created.body as { id: string }).id;
     expect((await acceptAsync(id, bob)).status).toBe(202);
     // Between the decision and the job, another API takes the context path in QA.
@@ -153,13 +134,7 @@ describe('async promotions (JFrog async; a pg-boss job enqueued in the deciding 
     expect(queue).toMatchObject({ deadLetter: queues.applyPromotionFailed, retryLimit: 5 });
 
     const api = await createTestApi();
-    const created = await call(apiPromotionsRoute.POST, {
-      method: 'POST',
-      path: `/apis/${api.id}/promotions`,
-      params: { id: api.id },
-      token: alice,
-      body: { target: 'qa' },
-    });
+    const created = await promote(alice, api.id, { target: 'qa' });
     const id = (created.body as { id: string }).id;
     expect((await acceptAsync(id, bob)).status).toBe(202);
     const since = await lastAuditSeq();
@@ -177,13 +152,7 @@ describe('async promotions (JFrog async; a pg-boss job enqueued in the deciding 
 
   it.runIf(isPostgres())('a job queued before a restart completes after it', async () => {
     const api = await createTestApi();
-    const created = await call(apiPromotionsRoute.POST, {
-      method: 'POST',
-      path: `/apis/${api.id}/promotions`,
-      params: { id: api.id },
-      token: alice,
-      body: { target: 'qa' },
-    });
+    const created = await promote(alice, api.id, { target: 'qa' });
     const id = (created.body as { id: string }).id;
     // No worker runs in this process until after the "restart".
     await stopQueue();

@@ -24,7 +24,7 @@ import { startSession } from '@/lib/auth/sessions';
 import { apis, promotions, users } from '@/db/schema';
 import { apiNamed, createTestApi, setApprovalPolicy } from '@/test/fixtures';
 
-import { call, expectConforms, tokenFor } from './harness';
+import { call, expectConforms, promote, tokenFor } from './harness';
 
 let alice = '';
 let bob = '';
@@ -39,15 +39,6 @@ beforeAll(async () => {
   carol = await tokenFor('carol@example.com');
   admin = await tokenFor('admin@example.com');
 });
-
-const promote = (token: string, apiId: string, body: unknown) =>
-  call(apiPromotionsRoute.POST, {
-    method: 'POST',
-    path: `/apis/${apiId}/promotions`,
-    params: { id: apiId },
-    token,
-    body,
-  });
 
 describe('authentication', () => {
   it('401 without a token, with a malformed one, and with an unknown one', async () => {

@@ -97,3 +97,15 @@ export async function tokenFor(
   const issued = await createApiToken(await actorFor(email), { name });
   return issued.token;
 }
+
+/** POST /apis/{id}/promotions with a JSON body, as a token's holder (`?query` appended when given). */
+export async function promote(token: string, apiId: string, body: unknown, query = ''): Promise<Call> {
+  const { POST } = await import('@/app/api/v1/apis/[id]/promotions/route');
+  return call(POST, {
+    method: 'POST',
+    path: `/apis/${apiId}/promotions${query}`,
+    params: { id: apiId },
+    token,
+    body,
+  });
+}

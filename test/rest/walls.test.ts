@@ -14,7 +14,7 @@ import { requestPromotion } from '@/lib/promotions/request-promotion';
 import { getApi } from '@/lib/apis/queries';
 import { actorFor, apiNamed, environmentId } from '@/test/fixtures';
 
-import { call, tokenFor } from './harness';
+import { call, promote, tokenFor } from './harness';
 
 /**
  * Issue 8 #1: nothing of an API reaches someone who may not read it. Alice publishes DEV's Order
@@ -93,12 +93,10 @@ describe('a requester who cannot read the target', () => {
       });
       assertNothingOfTheTarget(preview);
 
-      const response = await call(apiPromotionsRoute.POST, {
-        method: 'POST',
-        path: `/apis/${devApi.id}/promotions`,
-        params: { id: devApi.id },
-        token: alice,
-        body: { target: 'demo', type: 'dry_run', ...(include ? { include } : {}) },
+      const response = await promote(alice, devApi.id, {
+        target: 'demo',
+        type: 'dry_run',
+        ...(include ? { include } : {}),
       });
       expect(response.status).toBe(200);
       assertNothingOfTheTarget(response.body);
@@ -156,13 +154,7 @@ describe('a requester who cannot read the target', () => {
     assertNothingOfTheTarget(targets);
     expect(JSON.stringify(targets)).not.toContain(blocking.id);
 
-    const refused = await call(apiPromotionsRoute.POST, {
-      method: 'POST',
-      path: `/apis/${devApi.id}/promotions`,
-      params: { id: devApi.id },
-      token: alice,
-      body: { target: 'demo' },
-    });
+    const refused = await promote(alice, devApi.id, { target: 'demo' });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ existingPromotionId: null });
     expect(JSON.stringify(refused.body)).not.toContain(blocking.id);
@@ -181,13 +173,7 @@ describe('a requester who cannot read the target', () => {
   });
 
   it('reads her own promotion, before and after it is applied, without the target’s id or revision', async () => {
-    const requested = await call(apiPromotionsRoute.POST, {
-      method: 'POST',
-      path: `/apis/${devApi.id}/promotions`,
-      params: { id: devApi.id },
-      token: alice,
-      body: { target: 'demo', include: ['endpoints'] },
-    });
+    const requested = await promote(alice, devApi.id, { target: 'demo', include: ['endpoints'] });
     expect(requested.status).toBe(201);
     assertNothingOfTheTarget(requested.body);
     const id = (requested.body as { id: string }).id;
