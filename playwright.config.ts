@@ -46,13 +46,15 @@ export default defineConfig({
   ],
   webServer: {
     // A production build on a fresh embedded database: the server seeds the demo data on first start.
-    command: `npx next start -p ${port}`,
+    command: `node server.mjs -p ${port} -H 127.0.0.1`,
     url: `${baseURL}/login`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
     env: {
       STAGEWAY_DATA_DIR: process.env.E2E_DATA_DIR,
       NEXT_TELEMETRY_DISABLED: '1',
+      // The tests stand in for a proxy on loopback: they set X-Forwarded-For to act as distinct clients.
+      TRUSTED_PROXIES: 'loopback',
     },
   },
 });
