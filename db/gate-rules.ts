@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * What an environment's gates may contain, as stored in its policy: built-in rules, each `off`,
- * `warn` or `fail`, with their parameters. The rules themselves run in lib/gates.
+ * What an environment's gates may contain, as stored in its policy: built-in rules and custom CEL
+ * rules, each `off`, `warn` or `fail`, with their parameters. The rules themselves run in lib/gates
+ * (which also compiles a custom rule's expression when a policy is saved).
  */
 
 const mode = z.enum(['off', 'warn', 'fail'], 'One of off, warn, fail');
@@ -18,6 +19,8 @@ const timeZone = z.string().refine((zone) => {
 }, 'An IANA time zone, e.g. Europe/Berlin');
 
 export const gateRuleSchema = z.discriminatedUnion('rule', [
+  /** On by default (`fail`) in every entry gate: a promotion that changes nothing is refused. */
+  z.object({ rule: z.literal('changes-something'), mode }),
   z.object({ rule: z.literal('version-increases'), mode }),
   z.object({
     rule: z.literal('plans-secured'),
@@ -51,14 +54,29 @@ export const gateRuleSchema = z.discriminatedUnion('rule', [
       .min(1)
       .max(20),
   }),
+  /** A CEL expression over the promotion that must be true (see lib/gates/cel.ts for its variables). */
+  z.object({
+    rule: z.literal('custom'),
+    mode,
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'A name of letters, digits, spaces, _ . - (1–64)'),
+    expression: z.string().trim().min(1, 'An expression').max(2000, 'At most 2,000 characters'),
+    /** Said when the expression is false; default: the expression itself. */
+    message: z.string().trim().max(300, 'At most 300 characters').optional(),
+  }),
 ]);
+
+/** What identifies a rule within a gate: its kind, or a custom rule's name. */
+export const gateRuleKey = (rule: { rule: string; name?: string }) =>
+  rule.rule === 'custom' ? `custom:${rule.name}` : rule.rule;
 
 export const gateSchema = z
   .array(gateRuleSchema)
   .max(20)
   .refine(
-    (rules) => new Set(rules.map((rule) => rule.rule)).size === rules.length,
-    'Each rule at most once per gate',
+    (rules) => new Set(rules.map(gateRuleKey)).size === rules.length,
+    'Each rule at most once per gate (custom rules: each name once)',
   );
 
 export type GateRule = z.infer<typeof gateSchema>[number];
@@ -73,11 +91,13 @@ export type GateEvaluation = {
     name: string;
     policyId: string;
     ruleName: string;
-    ruleCategory: 'built-in';
+    ruleCategory: 'built-in' | 'custom';
     decision: 'warn' | 'fail';
     explanation: string;
     resourcesEvaluated: { pass: number; warn: number; fail: number };
   }[];
   /** Every rule that ran, violated or not, for the gate panel. */
   rules: { ruleName: string; mode: 'warn' | 'fail'; passed: boolean; explanation: string }[];
+  /** Rules left out because they depend on a target the viewer may not read (judged by its approvers). */
+  withheld?: number;
 };

@@ -9,6 +9,10 @@ function ruleText(rule: ApprovalPolicy['rules'][number]): string {
 
 function ruleSentence(rule: GateRule): string {
   switch (rule.rule) {
+    case 'changes-something':
+      return 'the promotion must change something';
+    case 'custom':
+      return `${rule.name}: ${rule.expression}`;
     case 'version-increases':
       return 'the version must increase';
     case 'plans-secured':
@@ -74,7 +78,10 @@ export function ApprovalPolicyView({
     ['Rejecting', policy.reasonRequiredOnReject ? 'Needs a reason.' : 'A reason is optional.'],
     ['Requesting', policy.titleRequired ? 'Needs a title.' : 'A title is optional.'],
     ['Exit gate', gateText(policy.exitGate, 'leaving')],
-    ['Entry gate', `The context path must be free (always). ${gateText(policy.entryGate, 'entering')}`],
+    [
+      'Entry gate',
+      `The context path must be free (always).${policy.entryGate.some((rule) => rule.rule === 'changes-something') ? '' : ' The promotion must change something (fail, by default).'} ${gateText(policy.entryGate, 'entering')}`,
+    ],
   ];
   return (
     <section aria-label="Approval policy" className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">

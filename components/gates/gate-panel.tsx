@@ -40,6 +40,12 @@ export function GatePanel({
                 </li>
               ))}
             </ul>
+            {gate.withheld ? (
+              <p className="mt-2 text-xs text-slate-500">
+                {gate.withheld} rule{gate.withheld === 1 ? '' : 's'} reading the API already in the target{' '}
+                {gate.withheld === 1 ? 'is' : 'are'} judged by its approvers: you may not read it.
+              </p>
+            ) : null}
           </div>
         ))}
       </div>

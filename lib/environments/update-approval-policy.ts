@@ -9,6 +9,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
 import { can, canSeeEnvironment, type Actor } from '@/lib/auth/actor';
 import { environmentRoles } from '@/lib/auth/permissions';
+import { compileExpression } from '@/lib/gates/cel';
 import { sameJson } from '@/lib/canonical-json';
 import { AppError, notFound, parseInput } from '@/lib/errors';
 import { loadPolicy, type ApprovalPolicy } from '@/lib/promotions/approval-policy';
@@ -110,6 +111,18 @@ export async function updateApprovalPolicy(
       (rule) => rule.kind === 'group' && !known.some((group) => group.id === rule.groupId.toLowerCase()),
     );
     if (unknown >= 0) throw fieldError(`rules.${unknown}.groupId`, 'There is no such group');
+    for (const gate of ['exitGate', 'entryGate'] as const) {
+      wanted[gate].forEach((rule, index) => {
+        if (rule.rule !== 'custom') return;
+        const compiled = compileExpression(rule.expression);
+        if (!compiled.ok) {
+          throw fieldError(
+            `${gate}.${index}.expression`,
+            `Line ${compiled.line}, column ${compiled.column}: ${compiled.message}`,
+          );
+        }
+      });
+    }
 
     const current = await loadPolicy(tx, environment.id);
     const before = policyTerms(current);

@@ -28,6 +28,12 @@ export type GateFacts = {
   /** Whether the source API has a primary owner. */
   hasPrimaryOwner: boolean;
   now: Date;
+  /** Who asks, from where to where, with what: what custom (CEL) rules may read besides the above. */
+  requester: { id: string; email: string; name: string };
+  sourceEnvironment: { key: string; name: string };
+  targetEnvironment: { key: string; name: string };
+  parameters: Record<string, string>;
+  properties: Record<string, string>;
 };
 
 export type RuleAnswer = {
@@ -39,8 +45,8 @@ export type RuleAnswer = {
 
 type WithoutMode<T> = T extends unknown ? Omit<T, 'mode'> : never;
 
-/** A rule as the gate runs it: a stored one without its mode, or the context path rule. */
-export type BuiltInRule = WithoutMode<GateRule> | { rule: 'context-path-free' };
+/** A rule as the gate runs it: a stored built-in one without its mode, or the context path rule. */
+export type BuiltInRule = WithoutMode<Exclude<GateRule, { rule: 'custom' }>> | { rule: 'context-path-free' };
 export type ChangeWindow = Extract<GateRule, { rule: 'change-window' }>['windows'][number];
 type Weekday = ChangeWindow['days'][number];
 
@@ -64,6 +70,15 @@ export function evaluateBuiltInRule(rule: BuiltInRule, facts: GateFacts): RuleAn
             `The context path ${facts.composed.contextPath} is already used by ${facts.contextPathTakenBy} in the target.`,
           )
         : passed(`The context path ${facts.composed.contextPath} is free in the target.`);
+
+    case 'changes-something':
+      return facts.diff.parts.length
+        ? passed(
+            `The promotion changes ${facts.diff.parts.reduce((sum, part) => sum + part.changes.length, 0)} value(s) in the target.`,
+          )
+        : violated(
+            `No changes found between source and destination: ${facts.targetEnvironment.name} already has what this promotion would bring.`,
+          );
 
     case 'version-increases': {
       if (!facts.target) return passed('The API is new in the target.');

@@ -5,8 +5,16 @@ import { getDb } from '@/db';
 import { promotions } from '@/db/schema';
 import { updateApiDefinition } from '@/lib/apis/update-api-definition';
 import { approvePromotion } from '@/lib/promotions/approve-promotion';
+import { cancelPromotion } from '@/lib/promotions/cancel-promotion';
 import { requestPromotion } from '@/lib/promotions/request-promotion';
-import { actorFor, auditEventsSince, createTestApi, lastAuditSeq, setApprovalPolicy } from '@/test/fixtures';
+import {
+  actorFor,
+  apiNamed,
+  auditEventsSince,
+  createTestApi,
+  lastAuditSeq,
+  setApprovalPolicy,
+} from '@/test/fixtures';
 
 /** A DEV API whose endpoint is plain http, at revision 2. */
 async function plainHttpApi() {
@@ -141,5 +149,105 @@ describe('gates on requests and decisions', () => {
         'entryGate.0.windows.0': ['A window ends after it starts'],
       },
     });
+  });
+
+  it('compiles a custom rule when the policy is saved: a wrong expression is refused at its position', async () => {
+    await expect(
+      setApprovalPolicy('qa', {
+        approvalsRequired: 1,
+        entryGate: [
+          {
+            rule: 'custom',
+            name: 'Ticket',
+            mode: 'fail',
+            expression: '"ticket" in parameters &&\n  ticket != ""',
+          },
+        ],
+      }),
+    ).rejects.toMatchObject({
+      code: 'validation',
+      fieldErrors: { 'entryGate.0.expression': ['Line 2, column 3: Unknown variable: ticket'] },
+    });
+    await expect(
+      setApprovalPolicy('qa', {
+        approvalsRequired: 1,
+        entryGate: [
+          { rule: 'custom', name: 'Same', mode: 'fail', expression: 'true' },
+          { rule: 'custom', name: 'Same', mode: 'warn', expression: 'false' },
+        ],
+      }),
+    ).rejects.toMatchObject({
+      code: 'validation',
+      fieldErrors: { entryGate: [expect.stringContaining('each name once')] },
+    });
+  });
+
+  it('a custom rule judges the request with its parameters; failing, it refuses with its message', async () => {
+    await setApprovalPolicy('qa', {
+      approvalsRequired: 1,
+      entryGate: [
+        {
+          rule: 'custom',
+          name: 'Change ticket',
+          mode: 'fail',
+          expression: '"ticket" in parameters && parameters.ticket.matches("^OPS-[0-9]+$")',
+          message: 'Name an OPS change ticket in the parameter "ticket".',
+        },
+      ],
+    });
+    const api = await createTestApi();
+    const alice = await actorFor('alice@example.com');
+    const since = await lastAuditSeq();
+    await expect(requestPromotion(alice, { apiId: api.id, target: 'qa' })).rejects.toMatchObject({
+      code: 'unprocessable',
+      message: expect.stringContaining('Change ticket (entering): Name an OPS change ticket'),
+      details: {
+        violated_policies: [expect.objectContaining({ rule_name: 'Change ticket', decision: 'fail' })],
+      },
+    });
+    expect((await auditEventsSince(since)).map((event) => [event.action, event.outcome])).toEqual([
+      ['promotion.requested', 'denied'],
+    ]);
+    const { id } = await requestPromotion(alice, {
+      apiId: api.id,
+      target: 'qa',
+      parameters: { ticket: 'OPS-1234' },
+    });
+    const [row] = await getDb().select().from(promotions).where(eq(promotions.id, id));
+    expect(row!.evaluations!.entryGate.rules).toContainEqual(
+      expect.objectContaining({ ruleName: 'Change ticket', passed: true }),
+    );
+  });
+
+  it('"the promotion changes something" is a rule: fail by default, warn asks for a justification, off lets it through', async () => {
+    const admin = await actorFor('admin@example.com');
+    const payments = await apiNamed('dev', 'Payments');
+    // QA already holds revision 2 of Payments.
+    const same = { apiId: payments.id, target: 'qa', revision: 2 } as const;
+    await expect(requestPromotion(admin, same)).rejects.toMatchObject({ code: 'no_changes' });
+
+    await setApprovalPolicy('qa', {
+      approvalsRequired: 1,
+      entryGate: [{ rule: 'changes-something', mode: 'warn' }],
+    });
+    await expect(requestPromotion(admin, same)).rejects.toMatchObject({
+      code: 'validation',
+      fieldErrors: {
+        justification: [expect.stringContaining('changes-something (entering): No changes found')],
+      },
+    });
+    const warned = await requestPromotion(admin, {
+      ...same,
+      justification: 'Re-applying after a manual edit.',
+    });
+    await cancelPromotion(admin, (warned as { id: string }).id);
+
+    await setApprovalPolicy('qa', {
+      approvalsRequired: 1,
+      entryGate: [{ rule: 'changes-something', mode: 'off' }],
+    });
+    const preview = await requestPromotion(admin, { ...same, type: 'dry_run' });
+    expect(preview.evaluations.entryGate.decision).toBe('pass');
+    expect(preview.diff).toEqual({ action: 'update', parts: [] });
   });
 });

@@ -38,6 +38,11 @@ function facts(overrides: Partial<GateFacts> = {}): GateFacts {
     revisionCreatedAt: new Date('2026-11-20T10:00:00Z'),
     hasPrimaryOwner: true,
     now: new Date('2026-11-24T10:00:00Z'),
+    requester: { id: '00000000-0000-4000-8000-000000000001', email: 'alice@example.com', name: 'Alice' },
+    sourceEnvironment: { key: 'dev', name: 'DEV' },
+    targetEnvironment: { key: 'qa', name: 'QA' },
+    parameters: {},
+    properties: {},
     ...overrides,
   };
 }

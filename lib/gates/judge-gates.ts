@@ -7,7 +7,7 @@ import { and, eq, ne } from 'drizzle-orm';
 import type { Queryable } from '@/db';
 import type { ApiDefinition } from '@/db/definition';
 import type { GateEvaluation } from '@/db/gate-rules';
-import { apiRevisions, apis, environments, roleBindings, type promotions } from '@/db/schema';
+import { apiRevisions, apis, environments, roleBindings, users, type promotions } from '@/db/schema';
 import { can, type Actor } from '@/lib/auth/actor';
 import { diffDefinitions } from '@/lib/diff';
 import { loadPolicy, type ApprovalPolicy } from '@/lib/promotions/approval-policy';
@@ -20,13 +20,11 @@ type Promotion = typeof promotions.$inferSelect;
 
 export type Evaluations = { exitGate: GateEvaluation; entryGate: GateEvaluation };
 
-/** Rules whose answer depends on the target's values: judged only for those who may read it. */
-const targetDependent = new Set(['version-increases']);
-
 /**
  * Runs the source's exit gate and the target's entry gate on a promotion as things stand now. A
  * requester who may not read the target's API is not told what depends on its values (whether the
- * promotion changes it, how its version compares): those rules are left to the approvers, who may.
+ * promotion changes it, how its version compares, custom rules reading it): those rules are left to
+ * the approvers, who may.
  */
 export async function judgeGates(
   db: Queryable,
@@ -35,8 +33,11 @@ export async function judgeGates(
     stage: GateStage;
     apiId: string;
     sourceRevision: number;
-    source: { id: string; key: string; policy: ApprovalPolicy };
+    source: { id: string; key: string; name: string; policy: ApprovalPolicy };
     target: { id: string; key: string; name: string; policy: ApprovalPolicy };
+    requester: { id: string; email: string; name: string };
+    parameters: Record<string, string>;
+    properties: Record<string, string>;
     crossId: string;
     snapshot: ApiDefinition;
     composed: ApiDefinition;
@@ -83,15 +84,20 @@ export async function judgeGates(
     revisionCreatedAt: revision?.createdAt ?? new Date(),
     hasPrimaryOwner: Boolean(owner),
     now: new Date(),
+    requester: promotion.requester,
+    sourceEnvironment: { key: promotion.source.key, name: promotion.source.name },
+    targetEnvironment: { key: promotion.target.key, name: promotion.target.name },
+    parameters: promotion.parameters,
+    properties: promotion.properties,
   };
-  const visible = <T extends { rule: string }>(rules: T[]) =>
-    promotion.targetReadable ? rules : rules.filter((rule) => !targetDependent.has(rule.rule));
+  const { targetReadable } = promotion;
   return {
     exitGate: evaluateGate(
       {
         stage: 'exit',
         environmentKey: promotion.source.key,
-        rules: visible(promotion.source.policy.exitGate),
+        rules: promotion.source.policy.exitGate,
+        targetReadable,
       },
       facts,
       randomUUID(),
@@ -100,7 +106,8 @@ export async function judgeGates(
       {
         stage: 'entry',
         environmentKey: promotion.target.key,
-        rules: visible(promotion.target.policy.entryGate),
+        rules: promotion.target.policy.entryGate,
+        targetReadable,
       },
       facts,
       randomUUID(),
@@ -136,17 +143,26 @@ export async function judgePromotionNow(
   stage: 'approval' | 'accept',
 ): Promise<Evaluations> {
   const { promotion, target, targetApi, policy } = context;
-  const [source] = await tx
-    .select({ id: environments.id, key: environments.key })
-    .from(environments)
-    .where(eq(environments.id, promotion.sourceEnvironmentId));
+  const [[source], [requester]] = await Promise.all([
+    tx
+      .select({ id: environments.id, key: environments.key, name: environments.name })
+      .from(environments)
+      .where(eq(environments.id, promotion.sourceEnvironmentId)),
+    tx
+      .select({ id: users.id, email: users.email, name: users.name })
+      .from(users)
+      .where(eq(users.id, promotion.requestedBy)),
+  ]);
   const sourcePolicy = await loadPolicy(tx, promotion.sourceEnvironmentId);
   return judgeGates(tx, actor, {
     stage,
     apiId: promotion.apiId,
     sourceRevision: promotion.sourceRevision,
-    source: { id: source!.id, key: source!.key, policy: sourcePolicy },
+    source: { ...source!, policy: sourcePolicy },
     target: { id: target.id, key: target.key, name: target.name, policy },
+    requester: requester!,
+    parameters: promotion.parameters,
+    properties: promotion.properties,
     crossId: promotion.crossId,
     snapshot: promotion.snapshot,
     composed: composeDefinition(promotion.snapshot, promotion, targetApi?.definition ?? null),

@@ -63,6 +63,8 @@ const gateEvaluation = z.object({
       explanation: z.string(),
     }),
   ),
+  /** Rules left out because they read the target's API, which the caller may not read. */
+  withheld_rules: z.int().optional(),
 });
 
 type StoredGate = GateEvaluation | { decision: string; policies: unknown[] };
@@ -99,6 +101,7 @@ function toGate(gate: StoredGate | undefined, stage: 'exit' | 'entry'): z.input<
       passed: rule.passed,
       explanation: rule.explanation,
     })),
+    ...(gate.withheld ? { withheld_rules: gate.withheld } : {}),
   };
 }
 

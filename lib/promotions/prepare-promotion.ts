@@ -11,6 +11,7 @@ import { DeniedError } from '@/lib/audit/run-audited';
 import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
 import { sameJson } from '@/lib/canonical-json';
 import { AppError, maxInt, notFound, parseInput, toFieldErrors } from '@/lib/errors';
+import { changesSomethingMode } from '@/lib/gates/gate';
 import { judgeGates, type Evaluations } from '@/lib/gates/judge-gates';
 import { isUuid } from '@/lib/ids';
 
@@ -183,26 +184,35 @@ export async function preparePromotion(
   }
   const targetReadable =
     !targetApi || can(actor, 'DEFINITION:READ', { apiId: targetApi.id, environmentId: target.id });
-  // Telling a requester who cannot read the target that it already holds this would let them test
-  // guesses of its values (a property override per try): only its readers are told.
-  if (targetApi && targetReadable && sameJson(targetApi.definition, valid.data)) {
+  const policies = await loadPolicies(tx, [api.environmentId, target.id]);
+  // The entry gate's changes-something rule, when it fails, refuses at once with the seeds' own
+  // answer. Telling a requester who cannot read the target that it already holds this would let them
+  // test guesses of its values (a property override per try): only its readers are told.
+  if (
+    targetApi &&
+    targetReadable &&
+    changesSomethingMode(policies.get(target.id)!.entryGate) === 'fail' &&
+    sameJson(targetApi.definition, valid.data)
+  ) {
     throw new AppError(
       'no_changes',
       `No changes found between source and destination: ${target.name} already has what revision ${revision} would bring.`,
     );
   }
 
-  const policies = await loadPolicies(tx, [api.environmentId, target.id]);
   const [source] = await tx
-    .select({ key: environments.key })
+    .select({ key: environments.key, name: environments.name })
     .from(environments)
     .where(eq(environments.id, api.environmentId));
   const evaluations = await judgeGates(tx, actor, {
     stage: input.type === 'dry_run' ? 'preflight' : 'request',
     apiId: api.id,
     sourceRevision: revision,
-    source: { id: api.environmentId, key: source!.key, policy: policies.get(api.environmentId)! },
+    source: { id: api.environmentId, ...source!, policy: policies.get(api.environmentId)! },
     target: { id: target.id, key: target.key, name: target.name, policy: policies.get(target.id)! },
+    requester: { id: actor.userId, email: actor.email, name: actor.name },
+    parameters: input.parameters ?? {},
+    properties: input.properties ?? {},
     crossId: api.crossId,
     snapshot: row.definition,
     composed: valid.data,
