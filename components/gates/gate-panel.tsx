@@ -12,9 +12,12 @@ const tones: Record<GateEvaluation['decision'], BadgeTone> = {
 export function GatePanel({
   evaluations,
   justification,
+  caption,
 }: {
   evaluations: { exitGate?: GateEvaluation; entryGate?: GateEvaluation } | null;
   justification?: string | null;
+  /** When the verdicts were reached, said under the heading. */
+  caption?: string;
 }) {
   const gates = [evaluations?.exitGate, evaluations?.entryGate].filter((gate): gate is GateEvaluation =>
     Boolean(gate && 'evalId' in gate),
@@ -23,6 +26,7 @@ export function GatePanel({
   return (
     <section aria-label="Gates" className="space-y-2">
       <h2 className="text-lg font-semibold">Gates</h2>
+      {caption && <p className="text-sm text-slate-600">{caption}</p>}
       <div className="grid gap-3 md:grid-cols-2">
         {gates.map((gate) => (
           <div key={gate.stage} className="rounded-xl bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">

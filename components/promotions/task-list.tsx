@@ -92,6 +92,9 @@ export function TaskList({
                     source changed: revision {task.sourceRevision} → {task.sourceRevisionNow}
                   </Badge>
                 )}
+                {task.targetChangedSinceRequest && (
+                  <Badge tone="amber">{task.targetName} changed since the request</Badge>
+                )}
               </div>
               <span className="text-xs text-slate-500">
                 {task.requestedByName} · <time dateTime={task.createdAt}>{age(task.createdAt)}</time>

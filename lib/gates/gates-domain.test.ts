@@ -2,10 +2,11 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { getDb } from '@/db';
-import { promotions } from '@/db/schema';
+import { apis, promotions } from '@/db/schema';
 import { updateApiDefinition } from '@/lib/apis/update-api-definition';
 import { approvePromotion } from '@/lib/promotions/approve-promotion';
 import { cancelPromotion } from '@/lib/promotions/cancel-promotion';
+import { getPromotion, listTasks } from '@/lib/promotions/queries';
 import { requestPromotion } from '@/lib/promotions/request-promotion';
 import {
   actorFor,
@@ -249,5 +250,58 @@ describe('gates on requests and decisions', () => {
     const preview = await requestPromotion(admin, { ...same, type: 'dry_run' });
     expect(preview.evaluations.entryGate.decision).toBe('pass');
     expect(preview.diff).toEqual({ action: 'update', parts: [] });
+  });
+
+  it('a pending promotion shows the gates as they stand now and says when the target changed, to its readers only', async () => {
+    const api = await createTestApi();
+    const alice = await actorFor('alice@example.com');
+    const bob = await actorFor('bob@example.com');
+    const created = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
+    await approvePromotion(bob, created.id);
+    const inQa = (await getDb().select().from(apis).where(eq(apis.crossId, api.crossId))).find(
+      (row) => row.id !== api.id,
+    )!;
+    await updateApiDefinition(alice, {
+      apiId: api.id,
+      baseRevision: 1,
+      definition: { ...api.definition, description: 'Second revision.' },
+    });
+    const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
+    expect((await getPromotion(bob, id)).targetChangedSinceRequest).toBe(false);
+
+    // After the request, QA's copy moves on, and QA starts to require increasing versions.
+    await updateApiDefinition(bob, {
+      apiId: inQa.id,
+      baseRevision: 1,
+      definition: { ...inQa.definition, version: '7.7.7' },
+    });
+    await setApprovalPolicy('qa', {
+      approvalsRequired: 1,
+      entryGate: [{ rule: 'version-increases', mode: 'fail' }],
+    });
+
+    const forBob = await getPromotion(bob, id);
+    expect(forBob).toMatchObject({
+      targetChangedSinceRequest: true,
+      targetApiRevision: 2,
+      evaluations: { entryGate: { decision: 'pass' } },
+      gatesNow: {
+        entryGate: {
+          decision: 'fail',
+          violatedPolicies: [expect.objectContaining({ ruleName: 'version-increases' })],
+        },
+      },
+    });
+    const tasks = await listTasks(bob, { environmentKey: 'qa' });
+    expect(tasks.items.find((task) => task.id === id)).toMatchObject({ targetChangedSinceRequest: true });
+
+    // Alice may not read QA's copy: she is told neither that it changed nor how the versions compare.
+    const forAlice = await getPromotion(alice, id);
+    expect(forAlice).toMatchObject({
+      targetChangedSinceRequest: false,
+      gatesNow: { entryGate: { decision: 'pass', withheld: 2 } },
+    });
+    expect(JSON.stringify(forAlice)).not.toContain('7.7.7');
+    await expect(approvePromotion(bob, id)).rejects.toMatchObject({ code: 'unprocessable' });
   });
 });

@@ -16,7 +16,19 @@ import { composeDefinition } from '@/lib/promotions/compose-definition';
 import type { GateFacts, GateStage } from './built-in-rules';
 import { evaluateGate } from './gate';
 
-type Promotion = typeof promotions.$inferSelect;
+/** What judging a requested promotion needs of it. */
+type Promotion = Pick<
+  typeof promotions.$inferSelect,
+  | 'apiId'
+  | 'crossId'
+  | 'sourceEnvironmentId'
+  | 'sourceRevision'
+  | 'snapshot'
+  | 'requestedBy'
+  | 'included'
+  | 'properties'
+  | 'parameters'
+>;
 
 export type Evaluations = { exitGate: GateEvaluation; entryGate: GateEvaluation };
 

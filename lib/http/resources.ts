@@ -14,6 +14,7 @@ import { promotionStatus } from '@/db/schema';
 import { approvalPolicyInput, policyTerms } from '@/lib/environments/update-approval-policy';
 import type { ApprovalPolicy } from '@/lib/promotions/approval-policy';
 import type { DefinitionDiff } from '@/lib/diff';
+import type { Evaluations } from '@/lib/gates/judge-gates';
 import type { TaskWithProgress } from '@/lib/promotions/queries';
 
 /**
@@ -223,8 +224,16 @@ export const promotionResource = z.object({
   decidedBy: userRef.nullable(),
   decidedAt: timestamp.nullable(),
   reason: z.string().nullable(),
+  /** The gates as judged when the promotion was requested. */
   exit_gate: gateEvaluation,
   entry_gate: gateEvaluation,
+  /**
+   * GET /promotions/{id} while pending: the gates as an approval would judge them now, as the caller
+   * may see them. Null in lists and once decided.
+   */
+  gatesNow: z.object({ exit_gate: gateEvaluation, entry_gate: gateEvaluation }).nullable(),
+  /** The API in the target has a revision newer than the request (false for those who may not read it). */
+  targetChangedSinceRequest: z.boolean(),
   /** The requester's reason for going ahead despite a gate's warning. */
   justification: z.string().nullable(),
   /** The outcome in the target; its API's id and revision only for those who may read that API. */
@@ -356,7 +365,7 @@ export function toRevision(revision: RevisionListItem): z.input<typeof revisionR
 }
 
 export function toPromotion(
-  row: TaskWithProgress & { diff?: DefinitionDiff | null },
+  row: TaskWithProgress & { diff?: DefinitionDiff | null; gatesNow?: Evaluations | null },
 ): z.input<typeof promotionResource> {
   return {
     id: row.id,
@@ -403,6 +412,13 @@ export function toPromotion(
     reason: row.reason,
     exit_gate: toGate(row.evaluations?.exitGate, 'exit'),
     entry_gate: toGate(row.evaluations?.entryGate, 'entry'),
+    gatesNow: row.gatesNow
+      ? {
+          exit_gate: toGate(row.gatesNow.exitGate, 'exit'),
+          entry_gate: toGate(row.gatesNow.entryGate, 'entry'),
+        }
+      : null,
+    targetChangedSinceRequest: row.targetChangedSinceRequest,
     justification: row.justification,
     result: row.result,
   };

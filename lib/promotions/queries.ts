@@ -5,12 +5,21 @@ import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 
 import { getDb, type Queryable } from '@/db';
-import { apis, environments, installations, promotionStatus, promotions, users } from '@/db/schema';
+import {
+  apiRevisions,
+  apis,
+  environments,
+  installations,
+  promotionStatus,
+  promotions,
+  users,
+} from '@/db/schema';
 import type { ApiDetail } from '@/lib/apis/queries';
 import { canSeeApi, type Actor } from '@/lib/auth/actor';
 import { apiPermissionsFromEnvironmentRole, apiRolePermissions } from '@/lib/auth/permissions';
 import { getVisibleEnvironment } from '@/lib/environments/queries';
 import { diffDefinitions } from '@/lib/diff';
+import { judgePromotionNow } from '@/lib/gates/judge-gates';
 import { notFound } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 import { decodeCursor, defaultPageSize, encodeCursor, type Page } from '@/lib/pagination';
@@ -83,6 +92,8 @@ const promotionColumns = {
   supersededBy: successor.id,
   decidedBy: promotions.decidedBy,
   requestedByEmail: requester.email,
+  /** The API in the target got a revision after the request: the diff shown is against the new one. */
+  targetChangedSinceRequest: sql<boolean>`exists (select 1 from ${apiRevisions} where ${apiRevisions.apiId} = ${targetApi.id} and ${apiRevisions.createdAt} > ${promotions.createdAt})`,
 };
 
 function selectPromotions() {
@@ -114,6 +125,7 @@ function seenBy<T extends PromotionRow>(actor: Actor, row: T) {
     action,
     targetReadable,
     targetApiId: null,
+    targetChangedSinceRequest: false,
     result: row.result && { action: row.result.action, apiId: null, revision: null },
   };
 }
@@ -324,9 +336,28 @@ export async function getPromotion(actor: Actor, promotionId: string) {
     isPending && seen.targetReadable
       ? diffDefinitions(targetApiDefinition, composeDefinition(row.snapshot, row, targetApiDefinition))
       : null;
+  // The gates as an approval would judge them now (the target and the clock move), as this viewer may
+  // see them; once decided, the verdict stored with the request.
+  const gatesNow = isPending
+    ? await judgePromotionNow(
+        db,
+        actor,
+        {
+          promotion: row,
+          target: { id: row.targetEnvironmentId, key: row.targetKey, name: row.targetName },
+          targetApi:
+            row.targetApiId && targetApiDefinition
+              ? { id: row.targetApiId, definition: targetApiDefinition }
+              : null,
+          policy,
+        },
+        'approval',
+      )
+    : null;
   return {
     ...withApprovals!,
     diff,
+    gatesNow,
     action,
     canApprove: isPending && !whyNotApprove,
     whyCannotApprove: isPending ? whyNotApprove : null,

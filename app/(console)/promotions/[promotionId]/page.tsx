@@ -116,6 +116,12 @@ export default async function PromotionPage({ params }: PageProps<'/promotions/[
           below{promotion.canUpdateRequest ? '; Update request brings it to the current revision.' : '.'}
         </p>
       )}
+      {promotion.status === 'pending' && promotion.targetChangedSinceRequest && (
+        <p role="status" className="rounded-xl bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-200">
+          The API in {promotion.targetName} has changed since this request (now revision{' '}
+          {promotion.targetApiRevision}): the changes and gates below are against it as it is now.
+        </p>
+      )}
       {promotion.supersededBy && (
         <p role="status" className="rounded-xl bg-slate-50 p-4 text-sm ring-1 ring-slate-200">
           This request was updated to the source&apos;s newer revision:{' '}
@@ -140,7 +146,15 @@ export default async function PromotionPage({ params }: PageProps<'/promotions/[
 
       {(isOpen || promotion.progress.approvals.length > 0) && <ApprovalList progress={promotion.progress} />}
 
-      <GatePanel evaluations={promotion.evaluations} justification={promotion.justification} />
+      <GatePanel
+        evaluations={promotion.gatesNow ?? promotion.evaluations}
+        justification={promotion.justification}
+        caption={
+          promotion.gatesNow
+            ? 'As an approval would judge them now: the target and the clock may have moved since the request.'
+            : 'As judged when the promotion was requested.'
+        }
+      />
 
       {(promotion.title || promotion.message) && (
         <section
