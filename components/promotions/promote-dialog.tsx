@@ -26,7 +26,17 @@ type Preview =
       targetReadable: boolean;
       diff: DefinitionDiff | null;
       evaluations: { exitGate: GateEvaluation; entryGate: GateEvaluation };
+      directUnavailableReason: string | null;
     };
+
+/** "key=value" lines as a record (lines without "=" are left to the server, which names them). */
+const keyValues = (text: string) =>
+  Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()]),
+  );
 
 /** What accepting the chosen options would do, asked of the server as a dry run while they change. */
 function usePreview(request: Record<string, unknown> | null): Preview {
@@ -76,7 +86,9 @@ export function PromoteDialog(props: {
   const router = useRouter();
   const [isOpen, setIsOpen] = useState(false);
   const [chosen, setChosen] = useState<string | null>(null);
-  const [requested, setRequested] = useState<string | null>(null);
+  const [requested, setRequested] = useState<{ id: string; outcome: string } | null>(null);
+  const [mode, setMode] = useState<'request' | 'direct'>('request');
+  const [parameters, setParameters] = useState('');
   const [revision, setRevision] = useState('');
   const [type, setType] = useState<'copy' | 'move'>('copy');
   const [included, setIncluded] = useState<string[]>([...parts]);
@@ -89,15 +101,8 @@ export function PromoteDialog(props: {
           target: chosen,
           revision: revision ? Number(revision) : undefined,
           include: include ? include.split(',') : undefined,
-          properties: Object.fromEntries(
-            properties
-              .split('\n')
-              .filter((line) => line.includes('='))
-              .map((line) => [
-                line.slice(0, line.indexOf('=')).trim(),
-                line.slice(line.indexOf('=') + 1).trim(),
-              ]),
-          ),
+          properties: keyValues(properties),
+          parameters: keyValues(parameters),
         }
       : null,
   );
@@ -110,11 +115,23 @@ export function PromoteDialog(props: {
       // Close, say so, and re-read the page so the picker shows the new pending request.
       setIsOpen(false);
       setChosen(null);
-      setRequested(next.values?.promotionId ?? null);
+      setRequested(
+        next.values?.promotionId
+          ? { id: next.values.promotionId, outcome: next.values.outcome ?? 'requested' }
+          : null,
+      );
+      setMode('request');
       router.refresh();
     }
     return next;
   }, idle);
+
+  // Direct mode only where the preview says the requester alone may apply it.
+  const directReason =
+    preview.status === 'ready'
+      ? preview.directUnavailableReason
+      : 'Checking whether you may promote directly…';
+  const chosenMode = directReason === null ? mode : 'request';
 
   const available = props.targets.filter((target) => !target.isPending && !target.unavailableReason);
   const selected = props.targets.find((target) => target.key === chosen);
@@ -131,9 +148,13 @@ export function PromoteDialog(props: {
         {props.whyCannotPromote && <p className="text-xs text-slate-500">{props.whyCannotPromote}</p>}
         {requested && (
           <p role="status" className="text-sm text-emerald-700">
-            Promotion requested.{' '}
-            <Link href={`/promotions/${requested}`} className="font-semibold underline">
-              View request
+            {requested.outcome === 'requested'
+              ? 'Promotion requested.'
+              : requested.outcome === 'applied'
+                ? 'Promoted: applied in the target.'
+                : 'Promoted: being applied in the target.'}{' '}
+            <Link href={`/promotions/${requested.id}`} className="font-semibold underline">
+              {requested.outcome === 'requested' ? 'View request' : 'View promotion'}
             </Link>
           </p>
         )}
@@ -283,7 +304,8 @@ export function PromoteDialog(props: {
                 label="Parameters (key=value per line)"
                 name="parameters"
                 rows={2}
-                defaultValue={state.values?.parameters}
+                value={parameters}
+                onChange={(event) => setParameters(event.target.value)}
                 errors={state.fieldErrors?.parameters}
               />
               <TextField
@@ -313,6 +335,42 @@ export function PromoteDialog(props: {
               )}
             </div>
           )}
+          {selected && (
+            <fieldset className="space-y-1 text-sm">
+              <legend className="font-medium text-slate-700">How</legend>
+              <label className="flex items-center gap-2">
+                <input
+                  type="radio"
+                  name="mode"
+                  value="request"
+                  checked={chosenMode === 'request'}
+                  onChange={() => setMode('request')}
+                />
+                Request approval from {selected.name}
+              </label>
+              <label
+                className={
+                  directReason ? 'flex items-center gap-2 text-slate-400' : 'flex items-center gap-2'
+                }
+              >
+                <input
+                  type="radio"
+                  name="mode"
+                  value="direct"
+                  disabled={directReason !== null}
+                  checked={chosenMode === 'direct'}
+                  onChange={() => setMode('direct')}
+                  aria-describedby="direct-reason"
+                />
+                Promote directly: apply now, approved by you alone
+              </label>
+              {directReason && (
+                <p id="direct-reason" className="text-xs text-slate-500">
+                  {directReason}
+                </p>
+              )}
+            </fieldset>
+          )}
           {(warns || state.fieldErrors?.justification) && (
             <TextArea
               label="Justification (a gate warns)"
@@ -340,7 +398,13 @@ export function PromoteDialog(props: {
               Close
             </Button>
             <Button type="submit" disabled={isPending || !selected}>
-              {isPending ? 'Requesting…' : 'Request promotion'}
+              {chosenMode === 'direct'
+                ? isPending
+                  ? 'Promoting…'
+                  : 'Promote now'
+                : isPending
+                  ? 'Requesting…'
+                  : 'Request promotion'}
             </Button>
           </div>
         </form>

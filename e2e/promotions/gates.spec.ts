@@ -12,9 +12,48 @@ async function pageAs(browser: Browser, user: DemoUser): Promise<Page> {
   return context.newPage();
 }
 
+/**
+ * For the length of a test, QA's entry gate also holds a custom (CEL) rule that warns when a
+ * promotion of Customer Accounts names no change ticket, set by the admin over REST like any client.
+ */
+async function withTicketRule(browser: Browser, run: () => Promise<void>) {
+  const admin = await pageAs(browser, 'admin');
+  // The policy as GET shows it, less where and which version: what PUT takes.
+  const terms = await (await admin.request.get('/api/v1/environments/qa/policy')).json();
+  delete terms.environment;
+  delete terms.version;
+  // A console session writes over REST only from the console's own origin.
+  const origin = `http://127.0.0.1:${process.env.E2E_PORT}`;
+  const put = (body: unknown) =>
+    admin.request.put('/api/v1/environments/qa/policy', { data: body, headers: { origin } });
+  const changed = await put({
+    ...terms,
+    entryGate: [
+      ...terms.entryGate,
+      {
+        rule: 'custom',
+        name: 'Change ticket',
+        mode: 'warn',
+        expression: 'snapshot.name != "Customer Accounts" || "ticket" in parameters',
+        message: 'Customer Accounts changes name their change ticket (parameter ticket).',
+      },
+    ],
+  });
+  expect(changed.status()).toBe(200);
+  try {
+    await run();
+  } finally {
+    expect((await put(terms)).status()).toBe(200);
+  }
+}
+
 test('the Promote dialog runs the gates before anything is requested; alice fixes her API and bob sees the change', async ({
   browser,
 }) => {
+  await withTicketRule(browser, () => promoteTheFix(browser));
+});
+
+async function promoteTheFix(browser: Browser) {
   const alice = await pageAs(browser, 'alice');
   await openApi(alice, 'dev', 'Customer Accounts');
 
@@ -45,7 +84,15 @@ test('the Promote dialog runs the gates before anything is requested; alice fixe
   await dialog.getByLabel('QA', { exact: true }).check();
   // Alice may not read QA's copy: what changes there is for its approvers.
   await expect(dialog.getByText('what changes there is shown to its approvers')).toBeVisible();
+  // She holds no role in QA, so she cannot promote there on her own say-so.
+  await expect(dialog.getByLabel(/Promote directly/)).toBeDisabled();
+  await expect(dialog.getByText(/A direct promotion is approved by its requester alone/)).toBeVisible();
+  // QA's custom rule warns: she goes ahead with a justification.
+  await expect(gates).toContainText('Customer Accounts changes name their change ticket (parameter ticket).');
   await dialog.getByLabel('Title').fill('DR endpoint over https');
+  await dialog
+    .getByLabel('Justification (a gate warns)')
+    .fill('Ticket OPS-77 is still being filed; the DR fix is urgent.');
   await dialog.getByRole('button', { name: 'Request promotion' }).click();
   await expect(alice.getByText('Promotion requested.')).toBeVisible();
 
@@ -56,7 +103,13 @@ test('the Promote dialog runs the gates before anything is requested; alice fixe
     .getByRole('list', { name: 'Tasks' })
     .getByRole('listitem')
     .filter({ hasText: 'Customer Accounts' });
+  // The warning and its justification are in the task, and on its page.
+  await expect(task).toContainText('gate warning');
+  await expect(task).toContainText('Ticket OPS-77 is still being filed; the DR fix is urgent.');
   await task.getByRole('link', { name: 'Customer Accounts' }).click();
+  await expect(bob.getByRole('region', { name: 'Gates' })).toContainText(
+    "The requester's justification: Ticket OPS-77 is still being filed",
+  );
   await expect(bob.getByRole('heading', { name: 'What approving changes in QA' })).toBeVisible();
   const endpoints = bob.getByRole('region', { name: 'Changes to Endpoints' });
   await expect(endpoints.getByRole('row')).toHaveCount(2); // the header and her one change
@@ -66,4 +119,4 @@ test('the Promote dialog runs the gates before anything is requested; alice fixe
   await bob.getByRole('button', { name: 'Approve', exact: true }).click();
   await bob.getByRole('dialog').getByRole('button', { name: 'Approve', exact: true }).click();
   await expect(bob.getByText(/^Approved, and the policy is met: the API was updated/)).toBeVisible();
-});
+}

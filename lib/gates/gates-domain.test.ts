@@ -52,6 +52,8 @@ describe('gates on requests and decisions', () => {
         },
       ],
     });
+    // Alice holds no role in QA: a direct promotion is not hers to make, and the preview says why.
+    expect(preview.directUnavailableReason).toMatch(/A direct promotion is approved by its requester alone/);
     expect(await auditEventsSince(since)).toEqual([]);
 
     await expect(requestPromotion(alice, { apiId: api.id, target: 'qa' })).rejects.toMatchObject({

@@ -293,6 +293,8 @@ export const dryRunResource = z.object({
   definition: apiDefinitionSchema,
   exit_gate: gateEvaluation,
   entry_gate: gateEvaluation,
+  /** Why the caller may not promote this with `mode: direct`; null when a direct promotion would apply now. */
+  directUnavailableReason: z.string().nullable(),
 });
 
 /** RFC 9457; extension members name what the problem is about (and more may be added). */
@@ -453,6 +455,7 @@ export function toDryRun(apiId: string, preview: PromotionPreview): z.input<type
     definition: preview.definition,
     exit_gate: toGate(preview.evaluations.exitGate, 'exit'),
     entry_gate: toGate(preview.evaluations.entryGate, 'entry'),
+    directUnavailableReason: preview.directUnavailableReason,
   };
 }
 

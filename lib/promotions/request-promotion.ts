@@ -55,6 +55,8 @@ export type PromotionPreview = {
   diff: DefinitionDiff | null;
   /** The gates as they would judge it now (nothing requested yet). */
   evaluations: Evaluations;
+  /** Why the caller may not promote this directly (applied at once); null when they may. */
+  directUnavailableReason: string | null;
   included: string[];
   excluded: string[];
   definition: ApiDefinition;
@@ -177,6 +179,7 @@ export async function requestPromotion(
           excluded: prepared.excluded,
           definition: readable ? prepared.composed : prepared.snapshot,
           evaluations: prepared.evaluations,
+          directUnavailableReason: await whyNotDirect(tx, actor, prepared, policy),
         };
       }
 

@@ -46,11 +46,13 @@ export const requestPromotionAction = formAction(
     parameters: z.string().optional(),
     description: z.string().optional(),
     justification: z.string().optional(),
+    mode: z.string().optional(),
   }),
   (actor, input) =>
     requestPromotion(actor, {
       apiId: input.apiId,
       target: input.target,
+      mode: input.mode === 'direct' ? 'direct' : 'request',
       title: input.title,
       message: input.message,
       revision: input.revision ? Number(input.revision) : undefined,
@@ -64,8 +66,13 @@ export const requestPromotionAction = formAction(
     }),
   (requested) => ({
     status: 'success',
-    message: 'Promotion requested',
-    values: { promotionId: requested.id, target: requested.targetEnvironmentKey },
+    message:
+      requested.kind === 'requested'
+        ? 'Promotion requested'
+        : requested.kind === 'applied'
+          ? 'Promoted: applied in the target'
+          : 'Promoted: being applied in the target',
+    values: { promotionId: requested.id, target: requested.targetEnvironmentKey, outcome: requested.kind },
   }),
 );
 

@@ -21,5 +21,6 @@ export const POST = sessionRoute(async (actor, request) => {
     targetReadable: preview.targetReadable,
     diff: preview.diff,
     evaluations: preview.evaluations,
+    directUnavailableReason: preview.directUnavailableReason,
   };
 });
