@@ -67,6 +67,9 @@ async function promoteTheFix(browser: Browser) {
   await expect(gates).toContainText(
     'Endpoints not using https: accounts-dr (http://accounts-dr.internal.example.com/api/v1)',
   );
+  // PROD's entry gate says the same.
+  await dialog.getByLabel('PROD', { exact: true }).check();
+  await expect(gates).toContainText('accounts-dr (http://accounts-dr.internal.example.com/api/v1)');
   await dialog.getByRole('button', { name: 'Close' }).click();
 
   // She fixes the endpoint in DEV.

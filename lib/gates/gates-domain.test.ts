@@ -307,3 +307,37 @@ describe('gates on requests and decisions', () => {
     await expect(approvePromotion(bob, id)).rejects.toMatchObject({ code: 'unprocessable' });
   });
 });
+
+describe('one diff everywhere', () => {
+  it('the dialog (a dry run), the promotion page and the audit event show the same changes', async () => {
+    const api = await createTestApi();
+    const alice = await actorFor('alice@example.com');
+    const bob = await actorFor('bob@example.com');
+    const admin = await actorFor('admin@example.com');
+    const created = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
+    await approvePromotion(bob, created.id);
+    await updateApiDefinition(alice, {
+      apiId: api.id,
+      baseRevision: 1,
+      definition: {
+        ...api.definition,
+        version: '1.1.0',
+        plans: [{ name: 'Open', security: 'API_KEY', status: 'PUBLISHED' }],
+      },
+    });
+    const options = { apiId: api.id, target: 'qa', properties: { region: 'eu' } } as const;
+    const preview = await requestPromotion(admin, { ...options, type: 'dry_run' });
+    const { id } = await requestPromotion(alice, options);
+    const page = await getPromotion(bob, id);
+    expect(page.diff).toEqual(preview.diff);
+    expect(preview.diff!.parts.map((part) => part.part)).toEqual(['general', 'plans', 'properties']);
+
+    const since = await lastAuditSeq();
+    await approvePromotion(bob, id);
+    const applied = (await auditEventsSince(since)).find((event) => event.action === 'api.updated');
+    expect(applied?.changes).toBeDefined();
+    // The audit records the same values changing: before and after of each changed path.
+    expect(JSON.stringify(applied!.changes)).toContain('API_KEY');
+    expect(JSON.stringify(applied!.changes)).toContain('1.1.0');
+  });
+});
