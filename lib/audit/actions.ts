@@ -27,7 +27,12 @@ export const auditActions = {
   'role.revoked': 'Role revoked',
   'token.created': 'API token created',
   'token.revoked': 'API token revoked',
+  'environment.created': 'Environment created',
   'environment.updated': 'Environment settings changed',
+  'environment.deleted': 'Environment deleted',
+  'installation.created': 'Installation created',
+  'installation.updated': 'Installation renamed',
+  'installation.lifecycle_reordered': 'Lifecycle reordered',
   'environment.policy_updated': 'Approval policy changed',
 } as const;
 

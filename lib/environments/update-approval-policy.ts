@@ -1,6 +1,8 @@
 import 'server-only';
 
 import { and, eq, inArray, sql } from 'drizzle-orm';
+
+import type { Tx } from '@/db';
 import { z } from 'zod';
 
 import { gateSchema } from '@/db/gate-rules';
@@ -82,74 +84,108 @@ export async function updateApprovalPolicy(
 ): Promise<ApprovalPolicy> {
   const wanted = parseInput(approvalPolicyInput, rawInput);
   return runAudited(actor, async (tx) => {
-    const [environment] = await tx
-      .select({ id: environments.id })
-      .from(environments)
-      .where(eq(environments.key, environmentKey))
-      .for('update');
-    if (!environment || !canSeeEnvironment(actor, environment.id)) throw notFound('Environment');
-    if (!can(actor, 'ENVIRONMENT:UPDATE', { environmentId: environment.id })) {
-      throw new DeniedError('You may not change the approval policy of this environment.', {
-        action: 'environment.policy_updated',
-        environmentIds: [environment.id],
-        target: { type: 'environment', id: environment.id },
-      });
-    }
-
-    const ruleKeys = wanted.rules.map((rule) =>
-      rule.kind === 'group' ? rule.groupId.toLowerCase() : rule.role,
-    );
-    const duplicate = ruleKeys.findIndex((key, index) => ruleKeys.indexOf(key) !== index);
-    if (duplicate >= 0) throw fieldError(`rules.${duplicate}`, 'Each group or role may have one rule');
-    const groupIds = wanted.rules.flatMap((rule) =>
-      rule.kind === 'group' ? [rule.groupId.toLowerCase()] : [],
-    );
-    const known = groupIds.length
-      ? await tx.select({ id: groups.id }).from(groups).where(inArray(groups.id, groupIds))
-      : [];
-    const unknown = wanted.rules.findIndex(
-      (rule) => rule.kind === 'group' && !known.some((group) => group.id === rule.groupId.toLowerCase()),
-    );
-    if (unknown >= 0) throw fieldError(`rules.${unknown}.groupId`, 'There is no such group');
-    for (const gate of ['exitGate', 'entryGate'] as const) {
-      wanted[gate].forEach((rule, index) => {
-        if (rule.rule !== 'custom') return;
-        const compiled = compileExpression(rule.expression);
-        if (!compiled.ok) {
-          throw fieldError(
-            `${gate}.${index}.expression`,
-            `Line ${compiled.line}, column ${compiled.column}: ${compiled.message}`,
-          );
-        }
-      });
-    }
-
-    const current = await loadPolicy(tx, environment.id);
-    const before = policyTerms(current);
-    const after = {
-      ...wanted,
-      rules: wanted.rules.map((rule) =>
-        rule.kind === 'group' ? { ...rule, groupId: rule.groupId.toLowerCase() } : rule,
-      ),
-    };
-    if (current.version > 0 && sameJson(before, after)) {
+    const environment = await lockEnvironmentToUpdate(tx, actor, environmentKey, {
+      action: 'environment.policy_updated',
+      refusal: 'You may not change the approval policy of this environment.',
+    });
+    if (!(await writeApprovalPolicy(tx, actor, environment.id, wanted))) {
       throw new AppError('no_changes', 'Nothing changed: the policy is the same.');
     }
-    const [{ version }] = (await tx
-      .select({ version: sql<number>`coalesce(max(${approvalPolicies.version}), 0)::int + 1` })
-      .from(approvalPolicies)
-      .where(and(eq(approvalPolicies.environmentId, environment.id)))) as [{ version: number }];
-    await tx
-      .insert(approvalPolicies)
-      .values({ environmentId: environment.id, version, ...after, createdBy: actor.userId });
-    await recordAudit(tx, actor, {
-      action: 'environment.policy_updated',
-      environmentIds: [environment.id],
-      target: { type: 'environment', id: environment.id },
-      changes: { before: { version: current.version, ...before }, after: { version, ...after } },
-    });
     return loadPolicy(tx, environment.id);
   });
+}
+
+/**
+ * The environment to change, locked, once the actor may change it (ENVIRONMENT:UPDATE there): else
+ * not found for those who cannot see it, and a denied, audited refusal for those who can.
+ */
+export async function lockEnvironmentToUpdate(
+  tx: Tx,
+  actor: Actor,
+  environmentKey: string,
+  denied: { action: 'environment.policy_updated' | 'environment.updated'; refusal: string },
+) {
+  const [environment] = await tx
+    .select({
+      id: environments.id,
+      key: environments.key,
+      name: environments.name,
+      directPromotionAllowed: environments.directPromotionAllowed,
+      allowedSourceIds: environments.allowedSourceIds,
+    })
+    .from(environments)
+    .where(eq(environments.key, environmentKey))
+    .for('update');
+  if (!environment || !canSeeEnvironment(actor, environment.id)) throw notFound('Environment');
+  if (!can(actor, 'ENVIRONMENT:UPDATE', { environmentId: environment.id })) {
+    throw new DeniedError(denied.refusal, {
+      action: denied.action,
+      environmentIds: [environment.id],
+      target: { type: 'environment', id: environment.id },
+    });
+  }
+  return environment;
+}
+
+/**
+ * Validates a new approval policy for an environment the caller may change and, when it differs from
+ * the one in force, records it as the next version, audited. Returns whether it wrote one.
+ */
+export async function writeApprovalPolicy(
+  tx: Tx,
+  actor: Actor,
+  environmentId: string,
+  wanted: z.output<typeof approvalPolicyInput>,
+): Promise<boolean> {
+  const ruleKeys = wanted.rules.map((rule) =>
+    rule.kind === 'group' ? rule.groupId.toLowerCase() : rule.role,
+  );
+  const duplicate = ruleKeys.findIndex((key, index) => ruleKeys.indexOf(key) !== index);
+  if (duplicate >= 0) throw fieldError(`rules.${duplicate}`, 'Each group or role may have one rule');
+  const groupIds = wanted.rules.flatMap((rule) =>
+    rule.kind === 'group' ? [rule.groupId.toLowerCase()] : [],
+  );
+  const known = groupIds.length
+    ? await tx.select({ id: groups.id }).from(groups).where(inArray(groups.id, groupIds))
+    : [];
+  const unknown = wanted.rules.findIndex(
+    (rule) => rule.kind === 'group' && !known.some((group) => group.id === rule.groupId.toLowerCase()),
+  );
+  if (unknown >= 0) throw fieldError(`rules.${unknown}.groupId`, 'There is no such group');
+  for (const gate of ['exitGate', 'entryGate'] as const) {
+    wanted[gate].forEach((rule, index) => {
+      if (rule.rule !== 'custom') return;
+      const compiled = compileExpression(rule.expression);
+      if (!compiled.ok) {
+        throw fieldError(
+          `${gate}.${index}.expression`,
+          `Line ${compiled.line}, column ${compiled.column}: ${compiled.message}`,
+        );
+      }
+    });
+  }
+
+  const current = await loadPolicy(tx, environmentId);
+  const before = policyTerms(current);
+  const after = {
+    ...wanted,
+    rules: wanted.rules.map((rule) =>
+      rule.kind === 'group' ? { ...rule, groupId: rule.groupId.toLowerCase() } : rule,
+    ),
+  };
+  if (current.version > 0 && sameJson(before, after)) return false;
+  const [{ version }] = (await tx
+    .select({ version: sql<number>`coalesce(max(${approvalPolicies.version}), 0)::int + 1` })
+    .from(approvalPolicies)
+    .where(and(eq(approvalPolicies.environmentId, environmentId)))) as [{ version: number }];
+  await tx.insert(approvalPolicies).values({ environmentId, version, ...after, createdBy: actor.userId });
+  await recordAudit(tx, actor, {
+    action: 'environment.policy_updated',
+    environmentIds: [environmentId],
+    target: { type: 'environment', id: environmentId },
+    changes: { before: { version: current.version, ...before }, after: { version, ...after } },
+  });
+  return true;
 }
 
 function fieldError(field: string, message: string) {

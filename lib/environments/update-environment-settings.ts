@@ -3,17 +3,23 @@ import 'server-only';
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 
-import { environments } from '@/db/schema';
+import type { Tx } from '@/db';
+import { apis, environments } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import { DeniedError, runAudited } from '@/lib/audit/run-audited';
-import { can, canSeeEnvironment, type Actor } from '@/lib/auth/actor';
+import { runAudited } from '@/lib/audit/run-audited';
+import type { Actor } from '@/lib/auth/actor';
 import { sameJson } from '@/lib/canonical-json';
 import { AppError, notFound, parseInput } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 
+import { keySchema, nameSchema } from './environment-input';
+import { lockEnvironmentToUpdate } from './update-approval-policy';
+
 export const updateEnvironmentSettingsInput = z.object({
   environmentId: z.string(),
-  name: z.string().trim().min(1, 'Required').max(40, 'At most 40 characters').optional(),
+  /** Organization admins only, and only while the environment holds no API (URLs and scripts name it). */
+  key: keySchema.optional(),
+  name: nameSchema.optional(),
   directPromotionAllowed: z.boolean().optional(),
   /** Environments that may promote into this one; null: any. */
   allowedSourceIds: z.array(z.uuid('Not an environment id')).nullable().optional(),
@@ -21,7 +27,8 @@ export const updateEnvironmentSettingsInput = z.object({
 
 export type UpdateEnvironmentSettingsInput = z.input<typeof updateEnvironmentSettingsInput>;
 
-type Settings = {
+export type Settings = {
+  key: string;
   name: string;
   directPromotionAllowed: boolean;
   allowedSourceIds: string[] | null;
@@ -40,64 +47,86 @@ export async function updateEnvironmentSettings(
   const { environmentId, ...wanted } = parseInput(updateEnvironmentSettingsInput, rawInput);
   if (!isUuid(environmentId)) throw notFound('Environment');
   return runAudited(actor, async (tx) => {
-    const [current] = await tx
-      .select({
-        id: environments.id,
-        name: environments.name,
-        directPromotionAllowed: environments.directPromotionAllowed,
-        allowedSourceIds: environments.allowedSourceIds,
-      })
+    const [found] = await tx
+      .select({ key: environments.key })
       .from(environments)
-      .where(eq(environments.id, environmentId))
-      .for('update');
-    if (!current || !canSeeEnvironment(actor, current.id)) throw notFound('Environment');
-    if (!can(actor, 'ENVIRONMENT:UPDATE', { environmentId: current.id })) {
-      throw new DeniedError('You may not change the settings of this environment.', {
-        action: 'environment.updated',
-        environmentIds: [current.id],
-        target: { type: 'environment', id: current.id },
-      });
-    }
-
-    if (wanted.allowedSourceIds) {
-      const sources = [...new Set(wanted.allowedSourceIds.map((id) => id.toLowerCase()))].sort();
-      if (sources.includes(current.id))
-        throw fieldError('allowedSourceIds', 'An environment cannot promote into itself');
-      const known = await tx
-        .select({ id: environments.id })
-        .from(environments)
-        .where(inArray(environments.id, sources));
-      if (known.length !== sources.length) throw fieldError('allowedSourceIds', 'Unknown environment');
-      wanted.allowedSourceIds = sources;
-    }
-
-    const before: Partial<Settings> = {};
-    const after: Partial<Settings> = {};
-    for (const key of Object.keys(wanted) as (keyof Settings)[]) {
-      if (wanted[key] === undefined || sameJson(wanted[key], current[key])) continue;
-      Object.assign(before, { [key]: current[key] });
-      Object.assign(after, { [key]: wanted[key] });
-    }
-    if (Object.keys(after).length === 0)
-      throw new AppError('no_changes', 'Nothing changed: the settings are the same.');
-
-    const [updated] = await tx
-      .update(environments)
-      .set(after)
-      .where(eq(environments.id, current.id))
-      .returning({
-        name: environments.name,
-        directPromotionAllowed: environments.directPromotionAllowed,
-        allowedSourceIds: environments.allowedSourceIds,
-      });
-    await recordAudit(tx, actor, {
+      .where(eq(environments.id, environmentId));
+    if (!found) throw notFound('Environment');
+    const current = await lockEnvironmentToUpdate(tx, actor, found.key, {
       action: 'environment.updated',
-      environmentIds: [current.id],
-      target: { type: 'environment', id: current.id },
-      changes: { before, after },
+      refusal: 'You may not change the settings of this environment.',
     });
-    return updated!;
+    const updated = await writeEnvironmentSettings(tx, actor, current, wanted);
+    if (!updated) throw new AppError('no_changes', 'Nothing changed: the settings are the same.');
+    return updated;
   });
+}
+
+/**
+ * Applies the given settings to an environment the caller may change (locked by the caller), audited
+ * with exactly the fields that change, before and after. Returns the new settings, or null when
+ * nothing differs.
+ */
+export async function writeEnvironmentSettings(
+  tx: Tx,
+  actor: Actor,
+  current: Settings & { id: string },
+  wanted: Omit<z.output<typeof updateEnvironmentSettingsInput>, 'environmentId'>,
+): Promise<Settings | null> {
+  if (wanted.key !== undefined && wanted.key !== current.key) {
+    if (!actor.isOrgAdmin) throw fieldError('key', 'Only organization admins may change a key');
+    const [held] = await tx
+      .select({ id: apis.id })
+      .from(apis)
+      .where(eq(apis.environmentId, current.id))
+      .limit(1);
+    if (held) throw fieldError('key', 'The key is fixed once the environment holds APIs');
+    const [taken] = await tx
+      .select({ id: environments.id })
+      .from(environments)
+      .where(eq(environments.key, wanted.key));
+    if (taken) throw fieldError('key', `An environment with the key ${wanted.key} exists`);
+  }
+
+  const settings = { ...wanted };
+  if (settings.allowedSourceIds) {
+    const sources = [...new Set(settings.allowedSourceIds.map((id) => id.toLowerCase()))].sort();
+    if (sources.includes(current.id))
+      throw fieldError('allowedSourceIds', 'An environment cannot promote into itself');
+    const known = await tx
+      .select({ id: environments.id })
+      .from(environments)
+      .where(inArray(environments.id, sources));
+    if (known.length !== sources.length) throw fieldError('allowedSourceIds', 'Unknown environment');
+    settings.allowedSourceIds = sources;
+  }
+
+  const before: Partial<Settings> = {};
+  const after: Partial<Settings> = {};
+  for (const key of Object.keys(settings) as (keyof Settings)[]) {
+    if (settings[key] === undefined || sameJson(settings[key], current[key])) continue;
+    Object.assign(before, { [key]: current[key] });
+    Object.assign(after, { [key]: settings[key] });
+  }
+  if (Object.keys(after).length === 0) return null;
+
+  const [updated] = await tx
+    .update(environments)
+    .set(after)
+    .where(eq(environments.id, current.id))
+    .returning({
+      key: environments.key,
+      name: environments.name,
+      directPromotionAllowed: environments.directPromotionAllowed,
+      allowedSourceIds: environments.allowedSourceIds,
+    });
+  await recordAudit(tx, actor, {
+    action: 'environment.updated',
+    environmentIds: [current.id],
+    target: { type: 'environment', id: current.id },
+    changes: { before, after },
+  });
+  return updated!;
 }
 
 function fieldError(field: string, message: string) {

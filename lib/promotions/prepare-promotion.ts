@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { and, desc, eq, gt, lte, or } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lte, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 
@@ -18,7 +18,7 @@ import { isUuid } from '@/lib/ids';
 import { composeDefinition, resolveParts } from './compose-definition';
 import { loadPolicies } from './approval-policy';
 import { lockTargetApi } from './decision';
-import { promotionAction, whyCannotMove, type PromotionAction } from './rules';
+import { promotionAction, sourceRefusal, whyCannotMove, type PromotionAction } from './rules';
 
 const part = z.enum(definitionParts);
 const keyValues = (what: string) =>
@@ -149,7 +149,20 @@ export async function preparePromotion(
     });
   }
   if (target.allowedSourceIds && !target.allowedSourceIds.includes(api.environmentId)) {
-    throw new AppError('conflict', `${target.name} does not accept promotions from this API's environment.`);
+    const sources = target.allowedSourceIds.length
+      ? await tx
+          .select({ name: environments.name })
+          .from(environments)
+          .where(inArray(environments.id, target.allowedSourceIds))
+          .orderBy(environments.position)
+      : [];
+    throw new AppError(
+      'unprocessable',
+      sourceRefusal(
+        target.name,
+        sources.map((source) => source.name),
+      ),
+    );
   }
 
   const revision = input.revision ?? api.currentRevision;

@@ -282,8 +282,8 @@ describe('promotion modes and types (Codefresh and JFrog semantics)', () => {
       .where(eq(environments.key, 'prod'));
     try {
       await expect(requestPromotion(alice, { apiId: api.id, target: 'prod' })).rejects.toMatchObject({
-        code: 'conflict',
-        message: "PROD does not accept promotions from this API's environment.",
+        code: 'unprocessable',
+        message: 'PROD accepts promotions from DEMO only.',
       });
     } finally {
       await getDb().update(environments).set({ allowedSourceIds: null }).where(eq(environments.key, 'prod'));

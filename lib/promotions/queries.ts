@@ -37,6 +37,7 @@ import {
   canSeePromotion,
   environmentsWhere,
   promotionAction,
+  sourceRefusal,
   whyCannotApprove,
   whyCannotDecide,
 } from './rules';
@@ -453,7 +454,12 @@ export async function listPromotionTargets(actor: Actor, api: ApiDetail): Promis
         pendingPromotionId: pending && canSeePromotion(actor, pending) ? pending.id : null,
         unavailableReason: isAllowedSource
           ? null
-          : `${environment.name} does not accept promotions from ${api.environment.name}`,
+          : sourceRefusal(
+              environment.name,
+              rows
+                .filter((source) => environment.allowedSourceIds!.includes(source.id))
+                .map((source) => source.name),
+            ),
       };
     });
 }

@@ -34,6 +34,16 @@ export function promotionAction(targetApiExists: boolean): PromotionAction {
   return targetApiExists ? 'update' : 'create';
 }
 
+/** Why a target refuses promotions from a source it does not list: "PROD accepts promotions from DEMO only." */
+export function sourceRefusal(targetName: string, allowedSourceNames: string[]): string {
+  if (allowedSourceNames.length === 0) return `${targetName} accepts no promotions.`;
+  const names =
+    allowedSourceNames.length === 1
+      ? allowedSourceNames[0]
+      : `${allowedSourceNames.slice(0, -1).join(', ')} and ${allowedSourceNames.at(-1)}`;
+  return `${targetName} accepts promotions from ${names} only.`;
+}
+
 export function mayDecideInTarget(
   actor: Roles,
   targetEnvironmentId: string,
