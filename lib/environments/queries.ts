@@ -1,9 +1,9 @@
 import 'server-only';
 
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 
 import { getDb } from '@/db';
-import { environments, installations } from '@/db/schema';
+import { apis, environments, installations } from '@/db/schema';
 import { canSeeEnvironment, type Actor } from '@/lib/auth/actor';
 import { notFound } from '@/lib/errors';
 import { loadPolicy } from '@/lib/promotions/approval-policy';
@@ -70,4 +70,52 @@ export function byInstallation(list: EnvironmentSummary[]) {
 export async function getApprovalPolicy(actor: Actor, key: string) {
   const environment = await getVisibleEnvironment(actor, key);
   return { environment, policy: await loadPolicy(getDb(), environment.id) };
+}
+
+/** An environment's settings as a promotion target, with its allowed sources by key; not_found as above. */
+export async function getEnvironmentSettings(actor: Actor, key: string) {
+  const environment = await getVisibleEnvironment(actor, key);
+  const [row] = await getDb()
+    .select({
+      directPromotionAllowed: environments.directPromotionAllowed,
+      allowedSourceIds: environments.allowedSourceIds,
+    })
+    .from(environments)
+    .where(eq(environments.id, environment.id));
+  const all = await allEnvironments();
+  return {
+    ...environment,
+    directPromotionAllowed: row!.directPromotionAllowed,
+    allowedSources: row!.allowedSourceIds
+      ? all
+          .filter((candidate) => row!.allowedSourceIds!.includes(candidate.id))
+          .map((candidate) => candidate.key)
+      : null,
+  };
+}
+
+export type EnvironmentSettings = Awaited<ReturnType<typeof getEnvironmentSettings>>;
+
+/** Every installation with its environments in lifecycle order, for administration (organization admins). */
+export async function listInstallations(actor: Actor) {
+  if (!actor.isOrgAdmin) throw notFound('Page');
+  const [rows, counts] = await Promise.all([
+    getDb().select().from(installations).orderBy(asc(installations.position)),
+    getDb()
+      .select({ environmentId: apis.environmentId, count: sql<number>`count(*)::int` })
+      .from(apis)
+      .groupBy(apis.environmentId),
+  ]);
+  const environmentsByInstallation = byInstallation(await allEnvironments());
+  return rows.map((installation) => ({
+    key: installation.key,
+    name: installation.name,
+    environments: (
+      environmentsByInstallation.find((group) => group.installation.id === installation.id)?.environments ??
+      []
+    ).map((environment) => ({
+      ...environment,
+      apiCount: counts.find((row) => row.environmentId === environment.id)?.count ?? 0,
+    })),
+  }));
 }

@@ -23,6 +23,8 @@ export const updateEnvironmentSettingsInput = z.object({
   directPromotionAllowed: z.boolean().optional(),
   /** Environments that may promote into this one; null: any. */
   allowedSourceIds: z.array(z.uuid('Not an environment id')).nullable().optional(),
+  /** The same by environment key, as REST and the console name them. */
+  allowedSources: z.array(z.string()).max(100).nullable().optional(),
 });
 
 export type UpdateEnvironmentSettingsInput = z.input<typeof updateEnvironmentSettingsInput>;
@@ -88,7 +90,23 @@ export async function writeEnvironmentSettings(
     if (taken) throw fieldError('key', `An environment with the key ${wanted.key} exists`);
   }
 
-  const settings = { ...wanted };
+  const { allowedSources, ...settings } = wanted;
+  if (allowedSources !== undefined) {
+    if (allowedSources === null) settings.allowedSourceIds = null;
+    else {
+      const found = allowedSources.length
+        ? await tx
+            .select({ id: environments.id, key: environments.key })
+            .from(environments)
+            .where(inArray(environments.key, allowedSources))
+        : [];
+      const unknown = allowedSources.filter((key) => !found.some((row) => row.key === key));
+      if (unknown.length) throw fieldError('allowedSources', `Unknown environment: ${unknown.join(', ')}`);
+      if (allowedSources.includes(current.key))
+        throw fieldError('allowedSources', 'An environment cannot promote into itself');
+      settings.allowedSourceIds = found.map((row) => row.id);
+    }
+  }
   if (settings.allowedSourceIds) {
     const sources = [...new Set(settings.allowedSourceIds.map((id) => id.toLowerCase()))].sort();
     if (sources.includes(current.id))

@@ -30,6 +30,14 @@ const schemas = {
   ApprovalPolicy: resources.approvalPolicyResource,
   ApprovalPolicyUpdate: resources.approvalPolicyBody,
   RejectPromotion: rejectPromotionInput,
+  EnvironmentSettings: resources.environmentSettingsResource,
+  EnvironmentCreate: resources.environmentCreateBody,
+  EnvironmentSettingsUpdate: resources.environmentSettingsBody,
+  Installation: resources.installationSummaryResource,
+  InstallationCreate: resources.installationCreateBody,
+  InstallationRename: resources.installationRenameBody,
+  Lifecycle: resources.lifecycleResource,
+  LifecycleUpdate: resources.lifecycleBody,
 } satisfies Record<string, z.ZodType>;
 
 type SchemaName = keyof typeof schemas;
@@ -39,6 +47,11 @@ const requestSchemas = new Set<SchemaName>([
   'ApprovePromotion',
   'ApprovalPolicyUpdate',
   'RejectPromotion',
+  'EnvironmentCreate',
+  'EnvironmentSettingsUpdate',
+  'InstallationCreate',
+  'InstallationRename',
+  'LifecycleUpdate',
 ]);
 
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
@@ -48,10 +61,10 @@ const problemStatuses: Record<number, string> = {
   401: 'No or invalid API token',
   403: 'Authenticated, but not allowed to do this on something the caller can see',
   404: 'Unknown, or outside the caller’s reach',
-  409: 'A pending promotion of this API to that target exists (the body names it), the promotion is already decided, or you already approved it',
+  409: 'A pending promotion of this API to that target exists (the body names it), the promotion is already decided, you already approved it, or (delete) the environment is still in use',
   413: 'Body over 64 KiB',
   415: 'Body is not JSON',
-  422: 'No changes found between source and destination (or, for a policy, nothing changed)',
+  422: 'No changes found between source and destination, a gate or an allowed-sources rule refuses it, or (for settings and policies) nothing changed',
   429: 'Too many requests (see Retry-After)',
 };
 
@@ -114,12 +127,82 @@ const approveResponses = {
   },
 };
 
+const envParam = pathParam('env', 'Environment key, e.g. qa');
+const installationParam = pathParam('installation', 'Installation key, e.g. development');
+
 const paths = {
   '/environments': {
     get: {
       operationId: 'listEnvironments',
       summary: 'Installations and environments the caller may see',
       responses: responses({ 200: { description: 'OK', schema: 'Environments' } }, []),
+    },
+    post: {
+      operationId: 'createEnvironment',
+      summary: 'Create an environment in an installation, at a place in its lifecycle (organization admins)',
+      requestBody: body('EnvironmentCreate'),
+      responses: responses(
+        { 201: { description: 'Created', schema: 'EnvironmentSettings' } },
+        [400, 404, 413, 415],
+      ),
+    },
+  },
+  '/environments/{env}': {
+    get: {
+      operationId: 'getEnvironment',
+      summary: 'An environment and its settings as a promotion target',
+      parameters: [envParam],
+      responses: responses({ 200: { description: 'OK', schema: 'EnvironmentSettings' } }, [404]),
+    },
+    patch: {
+      operationId: 'updateEnvironment',
+      summary:
+        'Change name, allowed sources or direct promotion (environment admins); the key (organization admins, while it holds no API)',
+      parameters: [envParam],
+      requestBody: body('EnvironmentSettingsUpdate'),
+      responses: responses(
+        { 200: { description: 'The settings now', schema: 'EnvironmentSettings' } },
+        [400, 403, 404, 413, 415, 422],
+      ),
+    },
+    delete: {
+      operationId: 'deleteEnvironment',
+      summary:
+        'Delete an environment nothing depends on (organization admins); 409 names what it holds (APIs, promotions, a saved policy)',
+      parameters: [envParam],
+      responses: responses({ 204: { description: 'Deleted' } }, [404, 409]),
+    },
+  },
+  '/installations': {
+    post: {
+      operationId: 'createInstallation',
+      summary: 'Create an installation, last in order (organization admins)',
+      requestBody: body('InstallationCreate'),
+      responses: responses({ 201: { description: 'Created', schema: 'Installation' } }, [400, 404, 413, 415]),
+    },
+  },
+  '/installations/{installation}': {
+    patch: {
+      operationId: 'renameInstallation',
+      summary: 'Rename an installation (organization admins)',
+      parameters: [installationParam],
+      requestBody: body('InstallationRename'),
+      responses: responses(
+        { 200: { description: 'Renamed', schema: 'Installation' } },
+        [400, 404, 413, 415, 422],
+      ),
+    },
+  },
+  '/installations/{installation}/lifecycle': {
+    put: {
+      operationId: 'reorderLifecycle',
+      summary: "Put the installation's environments in a new lifecycle order (organization admins)",
+      parameters: [installationParam],
+      requestBody: body('LifecycleUpdate'),
+      responses: responses(
+        { 200: { description: 'The new order', schema: 'Lifecycle' } },
+        [400, 404, 413, 415, 422],
+      ),
     },
   },
   '/environments/{env}/apis': {

@@ -7,11 +7,15 @@ import { gateSchema, type GateEvaluation } from '@/db/gate-rules';
 import { parseAuditFilters, type AuditFilters, type AuditListItem } from '@/lib/audit/queries';
 import { AppError, maxInt } from '@/lib/errors';
 import type { ApiDetail, ApiListItem, RevisionListItem } from '@/lib/apis/queries';
-import type { EnvironmentSummary } from '@/lib/environments/queries';
+import type { EnvironmentSettings, EnvironmentSummary } from '@/lib/environments/queries';
 import { promotionInput } from '@/lib/promotions/prepare-promotion';
 import type { PromotionPreview } from '@/lib/promotions/request-promotion';
 import { promotionStatus } from '@/db/schema';
 import { approvalPolicyInput, policyTerms } from '@/lib/environments/update-approval-policy';
+import { createEnvironmentInput } from '@/lib/environments/create-environment';
+import { createInstallationInput, renameInstallationInput } from '@/lib/environments/installation-writes';
+import { reorderEnvironmentsInput } from '@/lib/environments/reorder-environments';
+import { updateEnvironmentSettingsInput } from '@/lib/environments/update-environment-settings';
 import type { ApprovalPolicy } from '@/lib/promotions/approval-policy';
 import type { DefinitionDiff } from '@/lib/diff';
 import type { Evaluations } from '@/lib/gates/judge-gates';
@@ -117,6 +121,39 @@ export const installationResource = z.object({
   environments: z.array(environmentResource),
 });
 export const environmentsResponse = z.object({ installations: z.array(installationResource) });
+
+/** An environment with its settings as a promotion target (GET/PATCH /environments/{env}). */
+export const environmentSettingsResource = z.object({
+  key: z.string(),
+  name: z.string(),
+  installation: environmentRef,
+  position: z.int(),
+  directPromotionAllowed: z.boolean(),
+  /** Keys of the environments that may promote into this one; null: any. */
+  allowedSources: z.array(z.string()).nullable(),
+});
+export const environmentCreateBody = createEnvironmentInput;
+export const environmentSettingsBody = updateEnvironmentSettingsInput.omit({
+  environmentId: true,
+  allowedSourceIds: true,
+});
+export const installationSummaryResource = z.object({ key: z.string(), name: z.string() });
+export const installationCreateBody = createInstallationInput;
+export const installationRenameBody = renameInstallationInput.omit({ key: true });
+export const lifecycleBody = reorderEnvironmentsInput.omit({ installation: true });
+export function toEnvironmentSettings(
+  settings: EnvironmentSettings,
+): z.input<typeof environmentSettingsResource> {
+  return {
+    key: settings.key,
+    name: settings.name,
+    installation: { key: settings.installation.key, name: settings.installation.name },
+    position: settings.position,
+    directPromotionAllowed: settings.directPromotionAllowed,
+    allowedSources: settings.allowedSources,
+  };
+}
+export const lifecycleResource = z.object({ installation: z.string(), environments: z.array(z.string()) });
 
 export const apiSummaryResource = z.object({
   id: z.uuid(),

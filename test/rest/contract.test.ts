@@ -573,6 +573,10 @@ describe('GET /openapi.json', () => {
         '/promotions/{id}/reject',
         '/environments/{env}/policy',
         '/promotions/{id}/cancel',
+        '/environments/{env}',
+        '/installations',
+        '/installations/{installation}',
+        '/installations/{installation}/lifecycle',
       ]),
     );
   });
