@@ -42,7 +42,20 @@ export default defineConfig({
   },
   projects: [
     { name: 'setup', testMatch: /auth\.setup\.ts/ },
-    { name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions }, dependencies: ['setup'] },
+    {
+      name: 'chromium',
+      use: { ...devices['Desktop Chrome'], launchOptions },
+      dependencies: ['setup'],
+      testIgnore: /admin\//,
+    },
+    // Administration changes what every other spec sees (environments, lifecycle order, allowed
+    // sources): it runs once they are done.
+    {
+      name: 'admin',
+      testMatch: /admin\/.*\.spec\.ts/,
+      use: { ...devices['Desktop Chrome'], launchOptions },
+      dependencies: ['chromium'],
+    },
   ],
   webServer: {
     // A production build on a fresh embedded database: the server seeds the demo data on first start.

@@ -40,6 +40,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
                 Audit trail
               </NavLink>
             )}
+            {actor.isOrgAdmin && (
+              <NavLink href="/admin/environments" match="/admin">
+                Administration
+              </NavLink>
+            )}
           </nav>
           <div className="ml-auto flex items-center gap-2">
             <NotificationBell markReadAction={markNotificationsReadAction} />

@@ -5,18 +5,25 @@ import { cn } from '@/lib/utils';
 const control =
   'block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600';
 
-type FieldProps = { label: string; name: string; errors?: string[]; hint?: ReactNode };
+/** `id` defaults to `name`; give one when a page has several fields of the same name. */
+type FieldProps = { label: string; name: string; id?: string; errors?: string[]; hint?: ReactNode };
 
-function FieldFrame({ label, name, errors, hint, children }: FieldProps & { children: ReactNode }) {
+function FieldFrame({
+  label,
+  id,
+  errors,
+  hint,
+  children,
+}: Omit<FieldProps, 'name'> & { id: string; children: ReactNode }) {
   return (
     <div className="space-y-1">
-      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         {label}
       </label>
       {children}
       {hint && !errors?.length && <p className="text-xs text-slate-500">{hint}</p>}
       {errors?.map((error) => (
-        <p key={error} id={`${name}-error`} className="text-sm text-red-600">
+        <p key={error} id={`${id}-error`} className="text-sm text-red-600">
           {error}
         </p>
       ))}
@@ -27,18 +34,19 @@ function FieldFrame({ label, name, errors, hint, children }: FieldProps & { chil
 export function TextField({
   label,
   name,
+  id = name,
   errors,
   hint,
   className,
   ...props
 }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <FieldFrame label={label} name={name} errors={errors} hint={hint}>
+    <FieldFrame label={label} id={id} errors={errors} hint={hint}>
       <input
-        id={name}
+        id={id}
         name={name}
         aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={errors?.length ? `${name}-error` : undefined}
+        aria-describedby={errors?.length ? `${id}-error` : undefined}
         className={cn(control, Boolean(errors?.length) && 'ring-red-500', className)}
         {...props}
       />
@@ -49,18 +57,19 @@ export function TextField({
 export function TextArea({
   label,
   name,
+  id = name,
   errors,
   hint,
   className,
   ...props
 }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
-    <FieldFrame label={label} name={name} errors={errors} hint={hint}>
+    <FieldFrame label={label} id={id} errors={errors} hint={hint}>
       <textarea
-        id={name}
+        id={id}
         name={name}
         aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={errors?.length ? `${name}-error` : undefined}
+        aria-describedby={errors?.length ? `${id}-error` : undefined}
         className={cn(control, 'font-mono', Boolean(errors?.length) && 'ring-red-500', className)}
         {...props}
       />

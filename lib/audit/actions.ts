@@ -27,6 +27,7 @@ export const auditActions = {
   'role.revoked': 'Role revoked',
   'token.created': 'API token created',
   'token.revoked': 'API token revoked',
+  'admin.viewed': 'Administration page opened',
   'environment.created': 'Environment created',
   'environment.updated': 'Environment settings changed',
   'environment.deleted': 'Environment deleted',

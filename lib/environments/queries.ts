@@ -3,8 +3,9 @@ import 'server-only';
 import { asc, eq, sql } from 'drizzle-orm';
 
 import { getDb } from '@/db';
-import { apis, environments, installations } from '@/db/schema';
-import { canSeeEnvironment, type Actor } from '@/lib/auth/actor';
+import { apis, environments, groups, installations } from '@/db/schema';
+import { can, canSeeEnvironment, type Actor } from '@/lib/auth/actor';
+import { refuseUnlessOrgAdmin } from '@/lib/auth/org-admin';
 import { notFound } from '@/lib/errors';
 import { loadPolicy } from '@/lib/promotions/approval-policy';
 
@@ -98,7 +99,7 @@ export type EnvironmentSettings = Awaited<ReturnType<typeof getEnvironmentSettin
 
 /** Every installation with its environments in lifecycle order, for administration (organization admins). */
 export async function listInstallations(actor: Actor) {
-  if (!actor.isOrgAdmin) throw notFound('Page');
+  await refuseUnlessOrgAdmin(actor, { action: 'admin.viewed', target: { type: 'page', id: 'environments' } });
   const [rows, counts] = await Promise.all([
     getDb().select().from(installations).orderBy(asc(installations.position)),
     getDb()
@@ -119,3 +120,29 @@ export async function listInstallations(actor: Actor) {
     })),
   }));
 }
+
+/**
+ * What the environment policy page needs to edit it: the settings and policy in force, the other
+ * environments (as allowed sources) and the groups (for approver rules). Null for someone who may
+ * only read it.
+ */
+export async function getPolicyEditor(actor: Actor, key: string) {
+  const settings = await getEnvironmentSettings(actor, key);
+  if (!can(actor, 'ENVIRONMENT:UPDATE', { environmentId: settings.id })) return null;
+  const [policy, others, groupRows] = await Promise.all([
+    loadPolicy(getDb(), settings.id),
+    allEnvironments(),
+    getDb().select({ id: groups.id, name: groups.name }).from(groups).orderBy(asc(groups.name)),
+  ]);
+  return {
+    settings,
+    policy,
+    canChangeKey: actor.isOrgAdmin,
+    sources: others
+      .filter((environment) => environment.id !== settings.id)
+      .map((environment) => ({ key: environment.key, name: environment.name })),
+    groups: groupRows,
+  };
+}
+
+export type PolicyEditor = NonNullable<Awaited<ReturnType<typeof getPolicyEditor>>>;

@@ -2,16 +2,21 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 
 import { ApprovalPolicyView } from '@/components/environments/approval-policy-view';
+import { EnvironmentPolicyForm } from '@/components/environments/environment-policy-form';
 import { requireActor } from '@/lib/auth/session';
-import { getApprovalPolicy } from '@/lib/environments/queries';
+import { getApprovalPolicy, getPolicyEditor } from '@/lib/environments/queries';
 import { orNotFound } from '@/lib/page-data';
 
-export const metadata: Metadata = { title: 'Approval policy' };
+import { updateEnvironmentPolicyAction } from './actions';
 
-export default async function ApprovalPolicyPage({ params }: PageProps<'/environments/[envKey]/policy'>) {
+export const metadata: Metadata = { title: 'Environment policy' };
+
+export default async function EnvironmentPolicyPage({ params }: PageProps<'/environments/[envKey]/policy'>) {
   const { envKey } = await params;
   const actor = await requireActor();
-  const { environment, policy } = await orNotFound(getApprovalPolicy(actor, envKey));
+  const [{ environment, policy }, editor] = await orNotFound(
+    Promise.all([getApprovalPolicy(actor, envKey), getPolicyEditor(actor, envKey)]),
+  );
   return (
     <div className="space-y-4">
       <div>
@@ -20,9 +25,19 @@ export default async function ApprovalPolicyPage({ params }: PageProps<'/environ
             APIs in {environment.name}
           </Link>
         </p>
-        <h1 className="text-2xl font-bold tracking-tight">Approval policy of {environment.name}</h1>
+        <h1 className="text-2xl font-bold tracking-tight">Policy of {environment.name}</h1>
       </div>
       <ApprovalPolicyView policy={policy} environmentName={environment.name} />
+      {editor && (
+        <>
+          <h2 className="pt-2 text-xl font-semibold">Change the policy</h2>
+          <EnvironmentPolicyForm
+            key={`${editor.settings.key}:${editor.policy.version}`}
+            editor={editor}
+            action={updateEnvironmentPolicyAction}
+          />
+        </>
+      )}
     </div>
   );
 }
