@@ -37,10 +37,15 @@ export const users = pgTable(
     // A slow hash (scrypt); null for users who only sign in through OIDC.
     passwordHash: text('password_hash'),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    // Set with a one-time password (a new user, an admin's reset): the console asks for a new one first.
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
+    // The administration's user list: keyset-paginated by name.
+    index('users_name_idx').on(t.name, t.id),
     check('users_email_lower', sql`${t.email} = lower(${t.email})`),
   ],
 );
@@ -125,6 +130,8 @@ export const groups = pgTable(
       .notNull()
       .references(() => environments.id),
     name: text('name').notNull(),
+    // The environment role every member holds in the group's environment while a member (or none).
+    environmentRole: text('environment_role'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('groups_environment_name_key').on(t.environmentId, t.name)],

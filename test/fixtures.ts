@@ -1,18 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 
 import { getDb } from '@/db';
-import {
-  apiRevisions,
-  apis,
-  auditEvents,
-  environments,
-  groupMembers,
-  groups,
-  roleBindings,
-  users,
-} from '@/db/schema';
+import { apiRevisions, apis, auditEvents, environments, roleBindings, users } from '@/db/schema';
 import { apiDefinitionSchema } from '@/db/definition';
 import { loadActor, type Actor } from '@/lib/auth/actor';
+import { addGroupMember, createGroup } from '@/lib/groups/group-writes';
 import { updateApprovalPolicy, type ApprovalPolicyInput } from '@/lib/environments/update-approval-policy';
 
 export const isPostgres = () => Boolean(process.env.DATABASE_URL);
@@ -145,16 +137,10 @@ export async function setEnvironmentRole(email: string, environmentKey: string, 
   }
 }
 
-/** A group in an environment with these members (test setup until groups have domain functions). */
+/** A group in an environment with these members, made by the admin. */
 export async function createTestGroup(environmentKey: string, name: string, emails: string[]) {
-  const [group] = await getDb()
-    .insert(groups)
-    .values({ environmentId: await environmentId(environmentKey), name })
-    .returning();
-  for (const email of emails) {
-    await getDb()
-      .insert(groupMembers)
-      .values({ groupId: group!.id, userId: await userIdOf(email), apiRole: 'USER' });
-  }
-  return group!;
+  const admin = await actorFor('admin@example.com');
+  const group = (await createGroup(admin, { environment: environmentKey, name }))!;
+  for (const email of emails) await addGroupMember(admin, group.id, { userId: await userIdOf(email) });
+  return group;
 }

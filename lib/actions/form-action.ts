@@ -27,18 +27,20 @@ function formValues(formData: FormData): Record<string, string> {
  * The one builder for form mutations. The returned function is a public endpoint: it resolves the
  * session into an Actor on the server, parses the form with zod, and calls the domain function, which
  * authorizes. Domain refusals become a typed state; anything else is logged, never shown.
- * `onSuccess` may redirect.
+ * `onSuccess` may redirect. `forPasswordChange`: the one action open to someone who must first
+ * replace a one-time password.
  */
 export function formAction<S extends z.ZodType, R>(
   schema: S,
   run: (actor: Actor, input: z.infer<S>) => Promise<R>,
   onSuccess: (result: R) => FormState | Promise<FormState>,
+  options: { forPasswordChange?: boolean } = {},
 ) {
   return async (_previous: FormState, formData: FormData): Promise<FormState> => {
     const values = formValues(formData);
     let result: R;
     try {
-      const actor = await authenticate();
+      const actor = await authenticate(options);
       refuseUnstorableText(Object.fromEntries(formData.entries()));
       const parsed = schema.safeParse(Object.fromEntries(formData.entries()));
       if (!parsed.success) {

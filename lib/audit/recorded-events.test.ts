@@ -6,7 +6,20 @@ import { apis, users } from '@/db/schema';
 import { updateApiDefinition } from '@/lib/apis/update-api-definition';
 import { signOut } from '@/lib/auth/sessions';
 import { signInWithOidc, signInWithPassword } from '@/lib/auth/sign-in';
+import { createEnvironment } from '@/lib/environments/create-environment';
+import { deleteEnvironment } from '@/lib/environments/delete-environment';
+import { createInstallation, renameInstallation } from '@/lib/environments/installation-writes';
+import { reorderEnvironments } from '@/lib/environments/reorder-environments';
+import { updateEnvironmentPolicy } from '@/lib/environments/update-environment-policy';
 import { updateEnvironmentSettings } from '@/lib/environments/update-environment-settings';
+import {
+  addGroupMember,
+  createGroup,
+  deleteGroup,
+  removeGroupMember,
+  updateGroup,
+} from '@/lib/groups/group-writes';
+import { createUser, resetUserPassword, setUserDisabled } from '@/lib/users/user-writes';
 import { grantRole } from '@/lib/roles/grant-role';
 import { revokeRole } from '@/lib/roles/revoke-role';
 import { approvePromotion } from '@/lib/promotions/approve-promotion';
@@ -245,14 +258,14 @@ const cases: Case[] = [
       const bobId = await userId('bob@example.com');
       return {
         act: () => grantRole(bob, { userId: bobId, scope: 'organization', role: 'ADMIN' }),
-        error: 'forbidden',
+        error: 'not_found',
         events: [
           {
             action: 'role.granted',
             outcome: 'denied',
             actorId: bob.userId,
             targetId: bobId,
-            reason: 'Only organization admins manage roles.',
+            reason: 'Not found.',
             changes: null,
           },
         ],
@@ -303,7 +316,7 @@ const cases: Case[] = [
             scope: 'environment',
             environmentId: await environmentId('demo'),
           }),
-        error: 'forbidden',
+        error: 'not_found',
         events: [{ action: 'role.revoked', outcome: 'denied', actorId: alice.userId, targetId: carol }],
       };
     },
@@ -594,6 +607,213 @@ const cases: Case[] = [
         events: [
           { action: 'promotion.cancelled', outcome: 'denied', actorId: bob.userId },
           { action: 'promotion.cancelled', outcome: 'success', actorId: alice.userId },
+        ],
+      };
+    },
+  },
+  // Administration: environments and installations ---------------------------------------------
+  {
+    name: 'createInstallation, renameInstallation, createEnvironment, reorderEnvironments, deleteEnvironment',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      return {
+        act: async () => {
+          await createInstallation(admin, { key: 'edge', name: 'Edge' });
+          await renameInstallation(admin, { key: 'edge', name: 'Edge sites' });
+          await createEnvironment(admin, { key: 'edge-a', name: 'EDGE-A', installation: 'edge' });
+          await createEnvironment(admin, { key: 'edge-b', name: 'EDGE-B', installation: 'edge' });
+          await reorderEnvironments(admin, { installation: 'edge', environments: ['edge-b', 'edge-a'] });
+          await deleteEnvironment(admin, 'edge-a');
+        },
+        events: [
+          {
+            action: 'installation.created',
+            targetType: 'installation',
+            changes: { before: null, after: { key: 'edge', name: 'Edge' } },
+          },
+          {
+            action: 'installation.updated',
+            changes: { before: { name: 'Edge' }, after: { name: 'Edge sites' } },
+          },
+          {
+            action: 'environment.created',
+            targetType: 'environment',
+            changes: {
+              before: null,
+              after: { key: 'edge-a', name: 'EDGE-A', installation: 'edge', after: null },
+            },
+          },
+          {
+            action: 'environment.created',
+            changes: {
+              before: null,
+              after: { key: 'edge-b', name: 'EDGE-B', installation: 'edge', after: 'edge-a' },
+            },
+          },
+          {
+            action: 'installation.lifecycle_reordered',
+            changes: {
+              before: { environments: ['edge-a', 'edge-b'] },
+              after: { environments: ['edge-b', 'edge-a'] },
+            },
+          },
+          {
+            action: 'environment.deleted',
+            changes: {
+              before: { key: 'edge-a', name: 'EDGE-A', installation: 'edge', roles: [], allowedSourceOf: [] },
+              after: null,
+            },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'updateEnvironmentPolicy: settings and approval policy in one event each, before and after',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      const qa = await environmentId('qa');
+      return {
+        act: () =>
+          updateEnvironmentPolicy(admin, 'qa', {
+            settings: { directPromotionAllowed: false },
+            policy: { approvalsRequired: 2 },
+          }),
+        events: [
+          {
+            action: 'environment.updated',
+            environmentIds: [qa],
+            changes: { before: { directPromotionAllowed: true }, after: { directPromotionAllowed: false } },
+          },
+          {
+            action: 'environment.policy_updated',
+            environmentIds: [qa],
+            changes: { before: { approvalsRequired: 1 }, after: { approvalsRequired: 2 } },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'administration refused to a non-admin: 404 and one denied event per attempt',
+    run: async () => {
+      const carol = await actorFor('carol@example.com');
+      const erin = await userId('erin@example.com');
+      const attempts = [
+        () => createUser(carol, { email: 'x@example.com', name: 'X' }),
+        () => setUserDisabled(carol, erin, true),
+        () => resetUserPassword(carol, erin),
+        () => createGroup(carol, { environment: 'prod', name: 'Mine' }),
+      ];
+      return {
+        act: async () => {
+          for (const attempt of attempts)
+            await expect(attempt()).rejects.toMatchObject({ code: 'not_found' });
+        },
+        events: ['user.created', 'user.disabled', 'user.password_reset', 'group.created'].map((action) => ({
+          action,
+          outcome: 'denied',
+          actorId: carol.userId,
+          reason: 'Not found.',
+        })),
+      };
+    },
+  },
+  // Administration: users and groups ---------------------------------------------------------
+  {
+    name: 'createUser, setUserDisabled (both ways), resetUserPassword',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      return {
+        act: async () => {
+          const user = await createUser(admin, { email: 'audited@example.com', name: 'Audited User' });
+          await setUserDisabled(admin, user.id, true);
+          await setUserDisabled(admin, user.id, false);
+          await resetUserPassword(admin, user.id);
+        },
+        events: [
+          {
+            action: 'user.created',
+            actorId: admin.userId,
+            targetType: 'user',
+            changes: {
+              before: null,
+              after: {
+                email: 'audited@example.com',
+                name: 'Audited User',
+                organizationRole: 'USER',
+                signIn: 'password',
+              },
+            },
+          },
+          {
+            action: 'user.disabled',
+            changes: {
+              before: { email: 'audited@example.com', disabled: false },
+              after: { email: 'audited@example.com', disabled: true, endedSessions: 0 },
+            },
+          },
+          {
+            action: 'user.enabled',
+            changes: {
+              before: { email: 'audited@example.com', disabled: true },
+              after: { email: 'audited@example.com', disabled: false },
+            },
+          },
+          {
+            action: 'user.password_reset',
+            changes: { after: { email: 'audited@example.com', mustChangePassword: true, endedSessions: 0 } },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'createGroup, updateGroup, addGroupMember, removeGroupMember, deleteGroup',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      const demo = await environmentId('demo');
+      const frank = await userId('frank@example.com');
+      return {
+        act: async () => {
+          const group = (await createGroup(admin, { environment: 'demo', name: 'Auditors' }))!;
+          await updateGroup(admin, group.id, { name: 'DEMO auditors', environmentRole: 'USER' });
+          await addGroupMember(admin, group.id, { userId: frank, apiRole: 'REVIEWER' });
+          await removeGroupMember(admin, group.id, frank);
+          await deleteGroup(admin, group.id);
+        },
+        events: [
+          {
+            action: 'group.created',
+            environmentIds: [demo],
+            targetType: 'group',
+            changes: {
+              before: null,
+              after: { name: 'Auditors', environment: 'demo', environmentRole: null },
+            },
+          },
+          {
+            action: 'group.updated',
+            changes: {
+              before: { name: 'Auditors', environment: 'demo', environmentRole: null },
+              after: { name: 'DEMO auditors', environment: 'demo', environmentRole: 'USER' },
+            },
+          },
+          {
+            action: 'group.member_added',
+            changes: { after: { group: 'DEMO auditors', member: 'frank@example.com', apiRole: 'REVIEWER' } },
+          },
+          {
+            action: 'group.member_removed',
+            changes: { before: { group: 'DEMO auditors', member: 'frank@example.com', apiRole: 'REVIEWER' } },
+          },
+          {
+            action: 'group.deleted',
+            changes: {
+              before: { name: 'DEMO auditors', environment: 'demo', environmentRole: 'USER', members: 0 },
+              after: null,
+            },
+          },
         ],
       };
     },

@@ -1,15 +1,17 @@
 import 'server-only';
 
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 
 import type { Queryable } from '@/db';
-import { apiGroups, apis, groupMembers, roleBindings, users } from '@/db/schema';
+import { AppError } from '@/lib/errors';
+import { apiGroups, apis, groupMembers, groups, roleBindings, users } from '@/db/schema';
 
 import {
   apiPermissionsFromEnvironmentRole,
   apiRolePermissions,
   environmentRolePermissions,
   isRole,
+  strongerEnvironmentRole,
   type ApiPermission,
   type ApiRole,
   type EnvironmentPermission,
@@ -46,6 +48,8 @@ export type Actor = {
   token?: { id: string; name: string };
   /** The server-side session the request's cookie names (signed-in users). */
   sessionId?: string;
+  /** Signed in with a one-time password: nothing but choosing a new one until they do. */
+  mustChangePassword?: true;
 };
 
 export const noRequestContext: RequestContext = { ip: null, userAgent: null, requestId: null };
@@ -58,62 +62,116 @@ export async function loadActor(
   context: RequestContext = noRequestContext,
   sessionId?: string,
 ): Promise<Actor | null> {
-  const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name })
-    .from(users)
-    .where(and(eq(users.id, userId), isNull(users.disabledAt)));
-  if (!user) return null;
-
-  const [bindings, groupRoles] = await Promise.all([
+  const [[user], roles] = await Promise.all([
     db
       .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        mustChangePassword: users.mustChangePassword,
+      })
+      .from(users)
+      .where(and(eq(users.id, userId), isNull(users.disabledAt))),
+    loadRoles(db, [userId]),
+  ]);
+  if (!user) return null;
+  return {
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    authMethod,
+    ...roles.get(userId)!,
+    context,
+    ...(sessionId ? { sessionId } : {}),
+    ...(user.mustChangePassword ? { mustChangePassword: true } : {}),
+  };
+}
+
+/**
+ * The roles these users hold now: their own bindings, plus what their groups give them — a group's
+ * environment role in its environment and its members' API role on the group's APIs. Where a user
+ * holds several environment roles in one environment (their own and a group's), the strongest counts.
+ */
+export async function loadRoles(db: Queryable, userIds: string[]): Promise<Map<string, Roles>> {
+  const roles = new Map<string, Roles & { environmentRoles: Map<string, EnvironmentRole> }>(
+    userIds.map((userId) => [
+      userId,
+      { isOrgAdmin: false, environmentRoles: new Map(), apiRoles: new Map() },
+    ]),
+  );
+  if (userIds.length === 0) return roles;
+  const [bindings, groupEnvironmentRoles, groupApiRoles] = await Promise.all([
+    db
+      .select({
+        userId: roleBindings.userId,
         scope: roleBindings.scope,
         role: roleBindings.role,
         environmentId: roleBindings.environmentId,
         apiId: roleBindings.apiId,
       })
       .from(roleBindings)
-      .where(eq(roleBindings.userId, userId)),
+      .where(inArray(roleBindings.userId, userIds)),
     db
-      .select({ apiId: apiGroups.apiId, environmentId: apis.environmentId, role: groupMembers.apiRole })
+      .select({
+        userId: groupMembers.userId,
+        environmentId: groups.environmentId,
+        role: groups.environmentRole,
+      })
+      .from(groupMembers)
+      .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+      .where(and(inArray(groupMembers.userId, userIds), isNotNull(groups.environmentRole))),
+    db
+      .select({
+        userId: groupMembers.userId,
+        apiId: apiGroups.apiId,
+        environmentId: apis.environmentId,
+        role: groupMembers.apiRole,
+      })
       .from(groupMembers)
       .innerJoin(apiGroups, eq(apiGroups.groupId, groupMembers.groupId))
       .innerJoin(apis, eq(apis.id, apiGroups.apiId))
-      .where(eq(groupMembers.userId, userId)),
+      .where(inArray(groupMembers.userId, userIds)),
   ]);
 
-  let isOrgAdmin = false;
-  const environmentRoles = new Map<string, EnvironmentRole>();
-  const apiRoles = new Map<string, { environmentId: string; roles: ApiRole[] }>();
-  const addApiRole = (apiId: string, environmentId: string, role: string) => {
+  const addEnvironmentRole = (userId: string, environmentId: string, role: string | null) => {
+    if (!role || !isRole('environment', role)) return;
+    const held = roles.get(userId)!.environmentRoles;
+    held.set(environmentId, strongerEnvironmentRole(held.get(environmentId), role));
+  };
+  const addApiRole = (userId: string, apiId: string, environmentId: string, role: string) => {
     if (!isRole('api', role)) return;
-    const entry = apiRoles.get(apiId) ?? { environmentId, roles: [] };
+    const held = roles.get(userId)!.apiRoles as Map<string, { environmentId: string; roles: ApiRole[] }>;
+    const entry = held.get(apiId) ?? { environmentId, roles: [] };
     if (!entry.roles.includes(role)) entry.roles.push(role);
-    apiRoles.set(apiId, entry);
+    held.set(apiId, entry);
   };
 
   for (const binding of bindings) {
-    if (binding.scope === 'organization') isOrgAdmin ||= binding.role === 'ADMIN';
-    if (binding.scope === 'environment' && binding.environmentId && isRole('environment', binding.role)) {
-      environmentRoles.set(binding.environmentId, binding.role);
+    if (binding.scope === 'organization' && binding.role === 'ADMIN')
+      roles.get(binding.userId)!.isOrgAdmin = true;
+    if (binding.scope === 'environment' && binding.environmentId) {
+      addEnvironmentRole(binding.userId, binding.environmentId, binding.role);
     }
     if (binding.scope === 'api' && binding.apiId && binding.environmentId) {
-      addApiRole(binding.apiId, binding.environmentId, binding.role);
+      addApiRole(binding.userId, binding.apiId, binding.environmentId, binding.role);
     }
   }
-  for (const groupRole of groupRoles) addApiRole(groupRole.apiId, groupRole.environmentId, groupRole.role);
+  for (const row of groupEnvironmentRoles) addEnvironmentRole(row.userId, row.environmentId, row.role);
+  for (const row of groupApiRoles) addApiRole(row.userId, row.apiId, row.environmentId, row.role);
+  return roles;
+}
 
-  return {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-    authMethod,
-    isOrgAdmin,
-    environmentRoles,
-    apiRoles,
-    context,
-    ...(sessionId ? { sessionId } : {}),
-  };
+/**
+ * Until someone who signed in with a one-time password has chosen a new one, that is all they may do
+ * with their session (pages redirect them; actions and REST calls are refused with this).
+ */
+export function refuseUntilPasswordChanged(
+  actor: Actor,
+  options: { forPasswordChange?: boolean } = {},
+): void {
+  if (actor.mustChangePassword && !options.forPasswordChange) {
+    throw new AppError('forbidden', 'Choose a new password first: yours was set by an administrator.');
+  }
 }
 
 /** What authorization looks at: the roles, not who is acting or how. */

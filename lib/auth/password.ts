@@ -1,4 +1,10 @@
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import {
+  randomBytes,
+  randomInt,
+  scrypt as scryptCallback,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto';
 
 // scrypt with N=2^15, r=8, p=1 (≈ 32 MiB, tens of milliseconds): OWASP's recommended minimum.
 const params = { N: 2 ** 15, r: 8, p: 1, keyLength: 32 };
@@ -41,4 +47,15 @@ let decoyHash: Promise<string> | undefined;
 export function decoyPasswordHash(): Promise<string> {
   decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
   return decoyHash;
+}
+
+/**
+ * A one-time password an admin hands over (a new user, a reset): 20 characters from an alphabet
+ * without look-alikes, in groups of five, about 100 bits. It is shown once and must be changed at the
+ * first sign-in.
+ */
+export function oneTimePassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const characters = Array.from({ length: 20 }, () => alphabet[randomInt(alphabet.length)]);
+  return [0, 5, 10, 15].map((start) => characters.slice(start, start + 5).join('')).join('-');
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { can, canSeeEnvironment, type Actor } from './actor';
-import type { ApiRole, EnvironmentRole } from './permissions';
+import {
+  environmentRolePermissions,
+  environmentRoles,
+  strongerEnvironmentRole,
+  type ApiRole,
+  type EnvironmentRole,
+} from './permissions';
 
 const env = 'e0000000-0000-4000-8000-000000000001';
 const otherEnv = 'e0000000-0000-4000-8000-000000000002';
@@ -111,5 +117,19 @@ describe('permission table', () => {
   it('an API role bound in another environment does not apply', () => {
     const misbound = actor({ api: 'OWNER' });
     expect(can(misbound, 'DEFINITION:UPDATE', { ...api, environmentId: otherEnv })).toBe(false);
+  });
+});
+
+describe('environment roles are ordered', () => {
+  it('each role allows everything the next one does, so "the strongest" of two is well defined', () => {
+    for (let index = 0; index + 1 < environmentRoles.length; index++) {
+      const stronger = environmentRoles[index]!;
+      const weaker = environmentRoles[index + 1]!;
+      expect(environmentRolePermissions(stronger)).toEqual(
+        expect.arrayContaining([...environmentRolePermissions(weaker)]),
+      );
+      expect(strongerEnvironmentRole(weaker, stronger)).toBe(stronger);
+      expect(strongerEnvironmentRole(stronger, weaker)).toBe(stronger);
+    }
   });
 });

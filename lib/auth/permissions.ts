@@ -87,6 +87,15 @@ export function isRole<S extends keyof typeof rolePermissions>(
   return Object.hasOwn(rolePermissions[scope], role);
 }
 
+/** Of two environment roles, the one that allows more (each role allows all that the next one does). */
+export function strongerEnvironmentRole(
+  held: EnvironmentRole | undefined,
+  role: EnvironmentRole,
+): EnvironmentRole {
+  if (!held) return role;
+  return environmentRoles.indexOf(role) < environmentRoles.indexOf(held) ? role : held;
+}
+
 export function environmentRolePermissions(role: string): readonly EnvironmentPermission[] {
   return isRole('environment', role) ? rolePermissions.environment[role] : [];
 }

@@ -7,7 +7,7 @@ import { cache } from 'react';
 import { getDb } from '@/db';
 import { AppError } from '@/lib/errors';
 
-import { loadActor, type Actor } from './actor';
+import { loadActor, refuseUntilPasswordChanged, type Actor } from './actor';
 import { auth } from './auth';
 import { requestContextFrom } from './request-context';
 import { activeSession } from './sessions';
@@ -27,18 +27,29 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   );
 });
 
-/** For pages: the actor, or a redirect to /login that comes back here after signing in. */
+/** Where someone signed in with a one-time password goes, and the only thing they may do there. */
+export const passwordChangePath = '/settings/password';
+
+/**
+ * For pages: the actor, or a redirect to /login that comes back here after signing in. Someone who
+ * signed in with a one-time password is sent to choose a new one first.
+ */
 export async function requireActor(): Promise<Actor> {
   const actor = await getActor();
-  if (actor) return actor;
   const path = (await headers()).get('x-stageway-path') ?? '/';
-  redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
+  if (!actor) redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
+  if (actor.mustChangePassword && path.split('?')[0] !== passwordChangePath) redirect(passwordChangePath);
+  return actor;
 }
 
-/** For server actions and route handlers: the actor, or an `unauthenticated` error. */
-export async function authenticate(): Promise<Actor> {
+/**
+ * For server actions and route handlers: the actor, or an `unauthenticated` error. Until someone who
+ * signed in with a one-time password has chosen a new one, only that (`forPasswordChange`) is allowed.
+ */
+export async function authenticate(options: { forPasswordChange?: boolean } = {}): Promise<Actor> {
   const actor = await getActor();
   if (!actor) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
+  refuseUntilPasswordChanged(actor, options);
   return actor;
 }
 

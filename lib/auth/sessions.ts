@@ -66,7 +66,13 @@ export async function activeSession(
 }
 
 /** Ends sessions of a user (all, or all but one), with the reason; how many ended. */
-async function endSessionsOf(tx: Tx, userId: string, reason: string, except?: string): Promise<number> {
+/** Ends every open session of a user (but `except`), returning how many ended. */
+export async function endSessionsOf(
+  tx: Tx,
+  userId: string,
+  reason: string,
+  except?: string,
+): Promise<number> {
   const ended = await tx
     .update(sessions)
     .set({ endedAt: sql`now()`, endedReason: reason })
@@ -185,7 +191,7 @@ export const changePasswordInput = z.object({
 export async function changeOwnPassword(
   actor: Actor,
   rawInput: z.input<typeof changePasswordInput>,
-): Promise<{ endedSessions: number }> {
+): Promise<{ endedSessions: number; wasRequired: boolean }> {
   const input = parseInput(changePasswordInput, rawInput);
   const [user] = await getDb()
     .select({ passwordHash: users.passwordHash, email: users.email, name: users.name })
@@ -212,35 +218,13 @@ export async function changeOwnPassword(
   }
   const passwordHash = await hashPassword(input.newPassword);
   return runAudited(actor, async (tx) => {
-    await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.userId));
+    await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, actor.userId));
     const endedSessions = await endSessionsOf(tx, actor.userId, 'password changed', actor.sessionId);
     await recordAudit(tx, actor, {
       action: 'auth.password_changed',
       target: { type: 'user', id: actor.userId },
       changes: { after: { endedSessions } },
     });
-    return { endedSessions };
-  });
-}
-
-/** An organization admin disables a user: refused at their next request, every session ended. */
-export async function disableUser(actor: Actor, userId: string): Promise<void> {
-  if (!isUuid(userId)) throw notFound('User');
-  await runAudited(actor, async (tx) => {
-    const event = { action: 'user.disabled' as const, target: { type: 'user', id: userId } };
-    if (!actor.isOrgAdmin) throw new DeniedError('Only organization admins may disable users.', event);
-    if (userId === actor.userId) throw new AppError('conflict', 'You cannot disable yourself.');
-    const [user] = await tx
-      .update(users)
-      .set({ disabledAt: sql`now()` })
-      .where(and(eq(users.id, userId), isNull(users.disabledAt)))
-      .returning({ id: users.id });
-    if (!user) {
-      const [exists] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
-      if (!exists) throw notFound('User');
-      throw new AppError('conflict', 'This user is already disabled.');
-    }
-    const endedSessions = await endSessionsOf(tx, userId, `user disabled by ${actor.name}`);
-    await recordAudit(tx, actor, { ...event, changes: { after: { disabled: true, endedSessions } } });
+    return { endedSessions, wasRequired: Boolean(actor.mustChangePassword) };
   });
 }

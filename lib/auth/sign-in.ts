@@ -127,6 +127,10 @@ export async function signInWithPassword(
   if (isValid && user) {
     await db.transaction(async (tx) => {
       await tx.delete(loginAttempts).where(eq(loginAttempts.key, accountKey(email)));
+      await tx
+        .update(users)
+        .set({ lastSignInAt: sql`now()` })
+        .where(eq(users.id, user.id));
       await recordAudit(tx, who, { action: 'auth.signed_in', target: { type: 'user', id: user.id } });
     });
     return { status: 'signed_in', user: { id: user.id, email: user.email, name: user.name } };
@@ -189,13 +193,18 @@ export async function signInWithOidc(email: string, context: RequestContext): Pr
     context,
   };
   const isAllowed = Boolean(user && !user.disabledAt);
-  await db.transaction((tx) =>
-    recordAudit(tx, who, {
+  await db.transaction(async (tx) => {
+    if (isAllowed)
+      await tx
+        .update(users)
+        .set({ lastSignInAt: sql`now()` })
+        .where(eq(users.id, user!.id));
+    await recordAudit(tx, who, {
       action: isAllowed ? 'auth.signed_in' : 'auth.sign_in_failed',
       outcome: isAllowed ? 'success' : 'denied',
       reason: isAllowed ? undefined : user ? 'user disabled' : 'no Stageway user with this email',
       target: user ? { type: 'user', id: user.id } : undefined,
-    }),
-  );
+    });
+  });
   return isAllowed && user ? { id: user.id, email: user.email, name: user.name } : null;
 }

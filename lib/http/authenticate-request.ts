@@ -3,7 +3,7 @@ import 'server-only';
 import { getToken } from 'next-auth/jwt';
 
 import { getDb } from '@/db';
-import { loadActor, type Actor } from '@/lib/auth/actor';
+import { loadActor, refuseUntilPasswordChanged, type Actor } from '@/lib/auth/actor';
 import { activeSession } from '@/lib/auth/sessions';
 import { requestContextFrom } from '@/lib/auth/request-context';
 import { authSecret } from '@/lib/auth/secret';
@@ -31,7 +31,9 @@ export async function authenticateRequest(request: Request): Promise<Actor | nul
       'A request that changes state with the session cookie must come from the console itself: use an API token.',
     );
   }
-  return loadActor(getDb(), session.userId, session.authMethod, context, session.sessionId);
+  const actor = await loadActor(getDb(), session.userId, session.authMethod, context, session.sessionId);
+  if (actor) refuseUntilPasswordChanged(actor);
+  return actor;
 }
 
 /** The server-side session the cookie names, while it holds (ended or expired: none). */

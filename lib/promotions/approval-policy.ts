@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 
 import type { Queryable } from '@/db';
 import type { GateRule } from '@/db/gate-rules';
@@ -9,10 +9,10 @@ import {
   groupMembers,
   groups,
   promotionApprovals,
-  roleBindings,
   users,
   type ApproverRule,
 } from '@/db/schema';
+import { loadRoles } from '@/lib/auth/actor';
 import type { EnvironmentRole } from '@/lib/auth/permissions';
 
 import { whyCannotApprove, type ApprovalFacts, type PromotionAction, type Roles } from './rules';
@@ -171,35 +171,16 @@ export async function approvalProgressOf(
     )
     .orderBy(promotionApprovals.createdAt);
   const approverIds = [...new Set(rows.map((row) => row.userId))];
-  const [bindings, memberships] = approverIds.length
-    ? await Promise.all([
-        db
-          .select({
-            userId: roleBindings.userId,
-            scope: roleBindings.scope,
-            environmentId: roleBindings.environmentId,
-            role: roleBindings.role,
-          })
-          .from(roleBindings)
-          .where(and(inArray(roleBindings.userId, approverIds), isNull(roleBindings.apiId))),
-        db
+  const [roles, memberships] = await Promise.all([
+    loadRoles(db, approverIds),
+    approverIds.length
+      ? db
           .select({ userId: groupMembers.userId, groupId: groupMembers.groupId })
           .from(groupMembers)
-          .where(inArray(groupMembers.userId, approverIds)),
-      ])
-    : [[], []];
-
-  const rolesOf = (userId: string): Roles => ({
-    isOrgAdmin: bindings.some(
-      (binding) => binding.userId === userId && binding.scope === 'organization' && binding.role === 'ADMIN',
-    ),
-    environmentRoles: new Map(
-      bindings
-        .filter((binding) => binding.userId === userId && binding.scope === 'environment')
-        .map((binding) => [binding.environmentId!, binding.role as EnvironmentRole]),
-    ),
-    apiRoles: new Map(),
-  });
+          .where(inArray(groupMembers.userId, approverIds))
+      : [],
+  ]);
+  const rolesOf = (userId: string): Roles => roles.get(userId)!;
 
   for (const promotion of promotionList) {
     const policy = policies.get(promotion.targetEnvironmentId)!;

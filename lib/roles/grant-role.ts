@@ -4,12 +4,14 @@ import { z } from 'zod';
 
 import { roleBindings } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import { DeniedError, runAudited } from '@/lib/audit/run-audited';
+import { runAudited } from '@/lib/audit/run-audited';
 import type { Actor } from '@/lib/auth/actor';
+import { refuseUnlessOrgAdmin } from '@/lib/auth/org-admin';
 import { isRole } from '@/lib/auth/permissions';
 import { AppError, parseInput, uniqueViolation } from '@/lib/errors';
+import { refuseLosingLastAdmin } from '@/lib/users/last-admin';
 
-import { describeBinding, resolveRoleTarget, roleTargetInput } from './role-target';
+import { describeBinding, resolveRoleTarget, roleEvent, roleTargetInput } from './role-target';
 
 export const grantRoleInput = roleTargetInput.extend({ role: z.string().trim().min(1, 'Choose a role') });
 
@@ -23,16 +25,14 @@ export async function grantRole(
   actor: Actor,
   rawInput: GrantRoleInput,
 ): Promise<{ userId: string; scope: string; role: string; previousRole: string | null }> {
+  await refuseUnlessOrgAdmin(actor, roleEvent('role.granted', rawInput));
   const input = parseInput(grantRoleInput, rawInput);
   try {
     return await runAudited(actor, async (tx) => {
-      if (!actor.isOrgAdmin) {
-        throw new DeniedError('Only organization admins manage roles.', {
-          action: 'role.granted',
-          target: { type: 'user', id: input.userId },
-        });
-      }
       const target = await resolveRoleTarget(tx, input);
+      if (target.scope === 'organization' && input.role !== 'ADMIN') {
+        await refuseLosingLastAdmin(tx, target.user.id, 'demoted');
+      }
       if (!isRole(target.scope, input.role)) {
         throw new AppError('validation', 'The request is invalid.', {
           fieldErrors: { role: [`"${input.role}" is not a role at ${target.scope} scope`] },

@@ -80,3 +80,9 @@ export function describeBinding(target: RoleTarget, role: string) {
     role,
   };
 }
+
+/** The event a refused role change is recorded as, read from input not yet validated. */
+export function roleEvent(action: 'role.granted' | 'role.revoked', rawInput: unknown) {
+  const userId = (rawInput as { userId?: unknown } | null)?.userId;
+  return { action, target: { type: 'user', id: typeof userId === 'string' ? userId : 'unknown' } } as const;
+}

@@ -1,10 +1,15 @@
 import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { encode } from 'next-auth/jwt';
 import { expect } from 'vitest';
+
+import { getDb } from '@/db';
+import { loadActor, noRequestContext } from '@/lib/auth/actor';
+import { startSession } from '@/lib/auth/sessions';
 
 import { openApiDocument } from '@/lib/http/openapi';
 import { createApiToken } from '@/lib/tokens/create-api-token';
-import { actorFor } from '@/test/fixtures';
+import { actorFor, userIdOf } from '@/test/fixtures';
 
 type Handler = (request: Request, context: { params: Promise<never> }) => Promise<Response>;
 
@@ -108,4 +113,21 @@ export async function promote(token: string, apiId: string, body: unknown, query
     token,
     body,
   });
+}
+
+/** A user signed in on a device of their own: the session, its cookie as a browser holds it, the actor. */
+export async function signedInDevice(email: string) {
+  const userId = await userIdOf(email);
+  const sid = await startSession(getDb(), userId, 'password', {
+    ip: '198.51.100.4',
+    userAgent: 'curl/8',
+    requestId: null,
+  });
+  const cookie = `authjs.session-token=${await encode({
+    token: { sub: userId, authMethod: 'password', sid },
+    secret: process.env.AUTH_SECRET!,
+    salt: 'authjs.session-token',
+  })}`;
+  const actor = (await loadActor(getDb(), userId, 'password', noRequestContext, sid))!;
+  return { sid, cookie, actor };
 }

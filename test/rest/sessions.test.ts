@@ -5,41 +5,23 @@ import { describe, expect, it } from 'vitest';
 import * as environmentsRoute from '@/app/api/v1/environments/route';
 import { getDb } from '@/db';
 import { sessions, users } from '@/db/schema';
-import { loadActor, noRequestContext } from '@/lib/auth/actor';
 import {
   changeOwnPassword,
-  disableUser,
   endSession,
   listOwnSessions,
   signOut,
   signOutEverywhere,
-  startSession,
 } from '@/lib/auth/sessions';
+import { setUserDisabled } from '@/lib/users/user-writes';
 import { actorFor, auditEventsSince, lastAuditSeq, userIdOf } from '@/test/fixtures';
 
-import { call } from './harness';
+import { call, signedInDevice as device } from './harness';
 
 /**
  * Issue 8 #2: a saved session cookie is refused once its session has ended, whatever ended it. REST
  * here; pages and server actions in e2e/auth/sessions.spec.ts. Each case signs a user in twice
  * (two devices), keeps the cookies, ends sessions, and replays them.
  */
-
-async function device(email: string) {
-  const userId = await userIdOf(email);
-  const sid = await startSession(getDb(), userId, 'password', {
-    ip: '198.51.100.4',
-    userAgent: 'curl/8',
-    requestId: null,
-  });
-  const cookie = `authjs.session-token=${await encode({
-    token: { sub: userId, authMethod: 'password', sid },
-    secret: process.env.AUTH_SECRET!,
-    salt: 'authjs.session-token',
-  })}`;
-  const actor = (await loadActor(getDb(), userId, 'password', noRequestContext, sid))!;
-  return { sid, cookie, actor };
-}
 
 const reads = async (cookie: string) =>
   (await call(environmentsRoute.GET, { path: '/environments', headers: { cookie } })).status;
@@ -114,17 +96,20 @@ describe('server-side sessions', () => {
         currentPassword: 'stageway-demo',
         newPassword: 'correct horse battery',
       }),
-    ).resolves.toEqual({ endedSessions: 1 });
+    ).resolves.toEqual({ endedSessions: 1, wasRequired: false });
     expect(await reads(phone.cookie)).toBe(401);
     expect(await reads(laptop.cookie)).toBe(200);
     expect((await auditEventsSince(since)).map((event) => event.action)).toEqual(['auth.password_changed']);
   });
 
+  const disableUser = (actor: Parameters<typeof setUserDisabled>[0], userId: string) =>
+    setUserDisabled(actor, userId, true);
+
   it('disabling a user ends all their sessions; only organization admins may', async () => {
     const victim = await device('frank@example.com');
     const admin = await actorFor('admin@example.com');
     const bob = await actorFor('bob@example.com');
-    await expect(disableUser(bob, victim.actor.userId)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(disableUser(bob, victim.actor.userId)).rejects.toMatchObject({ code: 'not_found' });
     expect(await reads(victim.cookie)).toBe(200);
     await disableUser(admin, victim.actor.userId);
     expect(await reads(victim.cookie)).toBe(401);

@@ -1,13 +1,20 @@
 'use server';
 
+import { redirect } from 'next/navigation';
+
 import { formAction } from '@/lib/actions/form-action';
 import { changeOwnPassword, changePasswordInput } from '@/lib/auth/sessions';
 
 export const changePasswordAction = formAction(
   changePasswordInput,
   (actor, input) => changeOwnPassword(actor, input),
-  ({ endedSessions }) => ({
-    status: 'success',
-    message: `Password changed.${endedSessions ? ` ${endedSessions} other session${endedSessions === 1 ? '' : 's'} ended.` : ''}`,
-  }),
+  ({ endedSessions, wasRequired }) => {
+    // A first password chosen: on to the console.
+    if (wasRequired) redirect('/');
+    return {
+      status: 'success',
+      message: `Password changed.${endedSessions ? ` ${endedSessions} other session${endedSessions === 1 ? '' : 's'} ended.` : ''}`,
+    };
+  },
+  { forPasswordChange: true },
 );
