@@ -6,16 +6,42 @@ import { NavLink } from '@/components/console/nav-link';
 import { NotificationBell } from '@/components/console/notification-bell';
 import { TasksNavLink } from '@/components/console/tasks-nav-link';
 import { UserMenu } from '@/components/console/user-menu';
+import { ChangePasswordForm } from '@/components/settings/change-password-form';
 import { auditReach } from '@/lib/audit/queries';
 import { requireActor } from '@/lib/auth/session';
+import { passwordRules } from '@/lib/auth/sessions';
 import { byInstallation, listVisibleEnvironments } from '@/lib/environments/queries';
 import { decidesAnywhere } from '@/lib/promotions/rules';
 
 import { signOutAction } from './actions';
+import { changePasswordAction } from './settings/password/actions';
 import { markNotificationsReadAction } from './promotions/actions';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
+  // Signed in with a one-time password: whatever the page, nothing but choosing a new one (or signing out).
+  if (actor.mustChangePassword) {
+    return (
+      <div className="min-h-screen">
+        <header className="bg-slate-900">
+          <div className="mx-auto flex max-w-7xl items-center gap-4 px-4 py-2 sm:px-6">
+            <span className="text-lg font-bold tracking-tight text-white">Stageway</span>
+            <div className="ml-auto">
+              <UserMenu name={actor.name} email={actor.email} signOutAction={signOutAction} />
+            </div>
+          </div>
+        </header>
+        <main className="mx-auto max-w-md space-y-4 px-4 py-6 sm:px-6">
+          <h1 className="text-2xl font-bold tracking-tight">Choose your password</h1>
+          <p role="status" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+            Your password was set by an administrator. Choose your own to continue: the one you were given is
+            the current password.
+          </p>
+          <ChangePasswordForm action={changePasswordAction} rules={passwordRules} />
+        </main>
+      </div>
+    );
+  }
   const [environments, canReadAudit] = await Promise.all([
     listVisibleEnvironments(actor),
     auditReach(actor).then(Boolean),
@@ -41,7 +67,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
               </NavLink>
             )}
             {actor.isOrgAdmin && (
-              <NavLink href="/admin/environments" match="/admin">
+              <NavLink href="/admin/users" match="/admin">
                 Administration
               </NavLink>
             )}

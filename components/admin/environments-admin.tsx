@@ -5,7 +5,7 @@ import { useActionState, useState } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { TextField } from '@/components/ui/field';
+import { SelectField, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { idle, type FormState } from '@/lib/actions/form-state';
 
@@ -16,9 +16,6 @@ type Installation = {
   name: string;
   environments: { key: string; name: string; apiCount: number }[];
 };
-
-const select =
-  'block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-indigo-600';
 
 /** Installations with their environments in lifecycle order, and the forms that change them. */
 export function EnvironmentsAdmin(props: {
@@ -215,48 +212,35 @@ function NewEnvironmentForm({ installations, action }: { installations: Installa
         defaultValue={state.values?.name}
         errors={state.fieldErrors?.name}
       />
-      <div className="space-y-1">
-        <label htmlFor="new-environment-installation" className="block text-sm font-medium text-slate-700">
-          Installation
-        </label>
-        <select
-          id="new-environment-installation"
-          name="installation"
-          value={installationKey}
-          onChange={(event) => setInstallationKey(event.target.value)}
-          className={select}
-        >
-          {installations.map((installation) => (
-            <option key={installation.key} value={installation.key}>
-              {installation.name}
-            </option>
-          ))}
-        </select>
-        {state.fieldErrors?.installation?.map((error) => (
-          <p key={error} className="text-sm text-red-600">
-            {error}
-          </p>
+      <SelectField
+        label="Installation"
+        name="installation"
+        id="new-environment-installation"
+        value={installationKey}
+        onChange={(event) => setInstallationKey(event.target.value)}
+        errors={state.fieldErrors?.installation}
+      >
+        {installations.map((installation) => (
+          <option key={installation.key} value={installation.key}>
+            {installation.name}
+          </option>
         ))}
-      </div>
-      <div className="space-y-1">
-        <label htmlFor="new-environment-after" className="block text-sm font-medium text-slate-700">
-          Place in the lifecycle
-        </label>
-        <select id="new-environment-after" name="after" defaultValue="" className={select}>
-          <option value="">Last</option>
-          <option value="^">First</option>
-          {chosen?.environments.map((environment) => (
-            <option key={environment.key} value={environment.key}>
-              After {environment.name}
-            </option>
-          ))}
-        </select>
-        {state.fieldErrors?.after?.map((error) => (
-          <p key={error} className="text-sm text-red-600">
-            {error}
-          </p>
+      </SelectField>
+      <SelectField
+        label="Place in the lifecycle"
+        name="after"
+        id="new-environment-after"
+        defaultValue=""
+        errors={state.fieldErrors?.after}
+      >
+        <option value="">Last</option>
+        <option value="^">First</option>
+        {chosen?.environments.map((environment) => (
+          <option key={environment.key} value={environment.key}>
+            After {environment.name}
+          </option>
         ))}
-      </div>
+      </SelectField>
       <Button type="submit" disabled={isPending}>
         {isPending ? 'Creating…' : 'Create environment'}
       </Button>

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 
 import { cn } from '@/lib/utils';
 
@@ -73,6 +73,32 @@ export function TextArea({
         className={cn(control, 'font-mono', Boolean(errors?.length) && 'ring-red-500', className)}
         {...props}
       />
+    </FieldFrame>
+  );
+}
+
+export function SelectField({
+  label,
+  name,
+  id = name,
+  errors,
+  hint,
+  className,
+  children,
+  ...props
+}: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <FieldFrame label={label} id={id} errors={errors} hint={hint}>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={errors?.length ? `${id}-error` : undefined}
+        className={cn(control, Boolean(errors?.length) && 'ring-red-500', className)}
+        {...props}
+      >
+        {children}
+      </select>
     </FieldFrame>
   );
 }

@@ -25,6 +25,10 @@ test.describe('as the organization admin', () => {
   }) => {
     await page.goto('/');
     await page.getByRole('link', { name: 'Administration' }).click();
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Environments' })
+      .click();
     await expect(page.getByRole('heading', { name: 'Environments and installations' })).toBeVisible();
     await expectAccessible(page);
 

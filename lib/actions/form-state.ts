@@ -6,6 +6,8 @@ export type FormState = {
   message?: string;
   fieldErrors?: FieldErrors;
   values?: Record<string, string>;
+  /** What a success hands back to show once (a one-time password, the id of what was made). */
+  data?: Record<string, string>;
 };
 
 export const idle: FormState = { status: 'idle' };

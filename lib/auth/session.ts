@@ -27,19 +27,16 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   );
 });
 
-/** Where someone signed in with a one-time password goes, and the only thing they may do there. */
-export const passwordChangePath = '/settings/password';
-
 /**
- * For pages: the actor, or a redirect to /login that comes back here after signing in. Someone who
- * signed in with a one-time password is sent to choose a new one first.
+ * For pages: the actor, or a redirect to /login that comes back here after signing in. (Someone who
+ * signed in with a one-time password sees only the form to choose a new one: the console's layout
+ * shows it in place of every page.)
  */
 export async function requireActor(): Promise<Actor> {
   const actor = await getActor();
+  if (actor) return actor;
   const path = (await headers()).get('x-stageway-path') ?? '/';
-  if (!actor) redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
-  if (actor.mustChangePassword && path.split('?')[0] !== passwordChangePath) redirect(passwordChangePath);
-  return actor;
+  redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
 }
 
 /**

@@ -22,13 +22,12 @@ import { isUuid } from '@/lib/ids';
 const groupName = z.string().trim().min(1, 'Required').max(60, 'At most 60 characters');
 const environmentRole = z
   .enum(environmentRoles, `Choose one of ${environmentRoles.join(', ')}, or none`)
-  .nullable()
-  .default(null);
+  .nullable();
 
 export const createGroupInput = z.object({
   environment: z.string().trim().min(1, 'Choose an environment'),
   name: groupName,
-  environmentRole,
+  environmentRole: environmentRole.default(null),
 });
 
 export const updateGroupInput = z
@@ -37,10 +36,14 @@ export const updateGroupInput = z
     message: 'Change the name or the environment role',
   });
 
-export const groupMemberInput = z.object({
-  userId: z.string().trim().min(1, 'Choose a user'),
-  apiRole: z.enum(apiRoles, `Choose one of ${apiRoles.join(', ')}`).default('USER'),
-});
+/** The member by id (`userId`) or by email. */
+export const groupMemberInput = z
+  .object({
+    userId: z.string().trim().optional(),
+    email: z.string().trim().toLowerCase().max(254).optional(),
+    apiRole: z.enum(apiRoles, `Choose one of ${apiRoles.join(', ')}`).default('USER'),
+  })
+  .refine((input) => input.userId || input.email, { message: 'Name the user', path: ['email'] });
 
 type Group = {
   id: string;
@@ -218,12 +221,17 @@ export async function addGroupMember(
   const input = parseInput(groupMemberInput, rawInput);
   return runAudited(actor, async (tx) => {
     const group = await lockGroup(tx, groupId);
-    const [user] = isUuid(input.userId)
-      ? await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, input.userId))
-      : [];
+    const [user] =
+      input.userId && !isUuid(input.userId)
+        ? []
+        : await tx
+            .select({ id: users.id, email: users.email })
+            .from(users)
+            .where(input.userId ? eq(users.id, input.userId) : eq(users.email, input.email!));
     if (!user) {
+      const field = input.userId ? 'userId' : 'email';
       throw new AppError('validation', 'The request is invalid.', {
-        fieldErrors: { userId: ['No such user'] },
+        fieldErrors: { [field]: ['No such user'] },
       });
     }
     const [added] = await tx

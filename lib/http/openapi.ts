@@ -4,6 +4,7 @@ import { approvePromotionInput } from '@/lib/promotions/approve-promotion';
 import { promotionFilters } from '@/lib/promotions/queries';
 import { rejectPromotionInput } from '@/lib/promotions/reject-promotion';
 
+import * as admin from './admin-resources';
 import * as resources from './resources';
 
 /**
@@ -38,6 +39,18 @@ const schemas = {
   InstallationRename: resources.installationRenameBody,
   Lifecycle: resources.lifecycleResource,
   LifecycleUpdate: resources.lifecycleBody,
+  UserList: admin.userListResponse,
+  User: admin.userResource,
+  UserCreate: admin.userCreateBody,
+  UserUpdate: admin.userUpdateBody,
+  OneTimePassword: admin.oneTimePasswordResource,
+  Role: admin.roleBody,
+  RoleGranted: z.object({ role: z.string(), previousRole: z.string().nullable() }),
+  GroupList: admin.groupListResponse,
+  Group: admin.groupResource,
+  GroupCreate: admin.groupCreateBody,
+  GroupUpdate: admin.groupUpdateBody,
+  GroupMember: admin.groupMemberBody,
 } satisfies Record<string, z.ZodType>;
 
 type SchemaName = keyof typeof schemas;
@@ -52,6 +65,12 @@ const requestSchemas = new Set<SchemaName>([
   'InstallationCreate',
   'InstallationRename',
   'LifecycleUpdate',
+  'UserCreate',
+  'UserUpdate',
+  'Role',
+  'GroupCreate',
+  'GroupUpdate',
+  'GroupMember',
 ]);
 
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
@@ -61,7 +80,7 @@ const problemStatuses: Record<number, string> = {
   401: 'No or invalid API token',
   403: 'Authenticated, but not allowed to do this on something the caller can see',
   404: 'Unknown, or outside the caller’s reach',
-  409: 'A pending promotion of this API to that target exists (the body names it), the promotion is already decided, you already approved it, or (delete) the environment is still in use',
+  409: 'A pending promotion of this API to that target exists (the body names it), the promotion is already decided, you already approved it, or (administration) the change is refused as it stands: the environment or group is still in use, the last organization admin, already so',
   413: 'Body over 64 KiB',
   415: 'Body is not JSON',
   422: 'No changes found between source and destination, a gate or an allowed-sources rule refuses it, or (for settings and policies) nothing changed',
@@ -429,6 +448,164 @@ Object.assign(paths, {
       summary:
         'Seal what can be sealed and verify the whole chain: intact up to event N, or the first break and why (organization admins)',
       responses: responses({ 200: { description: 'The verdict', schema: 'AuditVerification' } }, [403, 404]),
+    },
+  },
+});
+
+const userParam = pathParam('user', 'User id', { type: 'string', format: 'uuid' });
+const groupParam = pathParam('group', 'Group id', { type: 'string', format: 'uuid' });
+const adminOnly = '(organization admins; 404 to anyone else)';
+
+// Administration: people, their roles, groups.
+Object.assign(paths, {
+  '/users': {
+    get: {
+      operationId: 'listUsers',
+      summary: `Users by name, with their roles in brief ${adminOnly}`,
+      parameters: [
+        queryParam('q', 'Part of the name or email'),
+        queryParam('cursor', 'From the previous page'),
+        queryParam('limit', 'Page size, 1 to 100 (default 25)', { type: 'integer' }),
+      ],
+      responses: responses({ 200: { description: 'OK', schema: 'UserList' } }, [404]),
+    },
+    post: {
+      operationId: 'createUser',
+      summary: `Create a user; the one-time password (null with single sign-on) is in this response only ${adminOnly}`,
+      requestBody: body('UserCreate'),
+      responses: responses(
+        { 201: { description: 'Created', schema: 'OneTimePassword' } },
+        [400, 404, 413, 415],
+      ),
+    },
+  },
+  '/users/{user}': {
+    get: {
+      operationId: 'getUser',
+      summary: `A user with every role, group and active token ${adminOnly}`,
+      parameters: [userParam],
+      responses: responses({ 200: { description: 'OK', schema: 'User' } }, [404]),
+    },
+    patch: {
+      operationId: 'updateUser',
+      summary: `Disable (sessions end, tokens refused) or enable a user; 409 for yourself or the last admin ${adminOnly}`,
+      parameters: [userParam],
+      requestBody: body('UserUpdate'),
+      responses: responses(
+        { 200: { description: 'The user now', schema: 'User' } },
+        [400, 404, 409, 413, 415],
+      ),
+    },
+  },
+  '/users/{user}/password-reset': {
+    post: {
+      operationId: 'resetPassword',
+      summary: `A new one-time password, in this response only; the user's sessions end ${adminOnly}`,
+      parameters: [userParam],
+      responses: responses({ 200: { description: 'Reset', schema: 'OneTimePassword' } }, [404]),
+    },
+  },
+  '/users/{user}/sessions': {
+    delete: {
+      operationId: 'signOutEverywhere',
+      summary: 'End every open session of the user (organization admins, or the user)',
+      parameters: [userParam],
+      responses: responses({ 204: { description: 'Signed out everywhere' } }, [403, 404]),
+    },
+  },
+  '/users/{user}/roles/organization': {
+    put: {
+      operationId: 'setOrganizationRole',
+      summary: `Make the user an organization ADMIN or USER; 409 for the last admin ${adminOnly}`,
+      parameters: [userParam],
+      requestBody: body('Role'),
+      responses: responses(
+        { 200: { description: 'Granted', schema: 'RoleGranted' } },
+        [400, 404, 409, 413, 415, 422],
+      ),
+    },
+  },
+  '/users/{user}/roles/environments/{env}': {
+    put: {
+      operationId: 'grantEnvironmentRole',
+      summary: `Give the user a role in the environment, replacing the one held there ${adminOnly}`,
+      parameters: [userParam, envParam],
+      requestBody: body('Role'),
+      responses: responses(
+        { 200: { description: 'Granted', schema: 'RoleGranted' } },
+        [400, 404, 409, 413, 415, 422],
+      ),
+    },
+    delete: {
+      operationId: 'revokeEnvironmentRole',
+      summary: `Take the user's own role in the environment away (roles through groups stay) ${adminOnly}`,
+      parameters: [userParam, envParam],
+      responses: responses({ 204: { description: 'Revoked' } }, [404]),
+    },
+  },
+  '/tokens/{token}': {
+    delete: {
+      operationId: 'revokeToken',
+      summary: 'Revoke an API token at once (its owner, or an organization admin)',
+      parameters: [pathParam('token', 'Token id', { type: 'string', format: 'uuid' })],
+      responses: responses({ 204: { description: 'Revoked' } }, [404, 409]),
+    },
+  },
+  '/groups': {
+    get: {
+      operationId: 'listGroups',
+      summary: `Every group, in lifecycle order of its environment ${adminOnly}`,
+      responses: responses({ 200: { description: 'OK', schema: 'GroupList' } }, [404]),
+    },
+    post: {
+      operationId: 'createGroup',
+      summary: `Create a group in an environment, with the environment role its members hold (or none) ${adminOnly}`,
+      requestBody: body('GroupCreate'),
+      responses: responses({ 201: { description: 'Created', schema: 'Group' } }, [400, 404, 413, 415]),
+    },
+  },
+  '/groups/{group}': {
+    get: {
+      operationId: 'getGroup',
+      summary: `A group with its members ${adminOnly}`,
+      parameters: [groupParam],
+      responses: responses({ 200: { description: 'OK', schema: 'Group' } }, [404]),
+    },
+    patch: {
+      operationId: 'updateGroup',
+      summary: `Rename the group or change the environment role its members hold ${adminOnly}`,
+      parameters: [groupParam],
+      requestBody: body('GroupUpdate'),
+      responses: responses(
+        { 200: { description: 'The group now', schema: 'Group' } },
+        [400, 404, 413, 415, 422],
+      ),
+    },
+    delete: {
+      operationId: 'deleteGroup',
+      summary: `Delete a group; 409 while an approval policy asks for it or it is a member of APIs ${adminOnly}`,
+      parameters: [groupParam],
+      responses: responses({ 204: { description: 'Deleted' } }, [404, 409]),
+    },
+  },
+  '/groups/{group}/members': {
+    post: {
+      operationId: 'addGroupMember',
+      summary: `Add a member, with the API role they get on the group's APIs ${adminOnly}`,
+      parameters: [groupParam],
+      requestBody: body('GroupMember'),
+      responses: responses(
+        { 201: { description: 'The group now', schema: 'Group' } },
+        [400, 404, 409, 413, 415],
+      ),
+    },
+  },
+  '/groups/{group}/members/{user}': {
+    delete: {
+      operationId: 'removeGroupMember',
+      summary: `Remove a member: what they held through the group stops counting ${adminOnly}`,
+      parameters: [groupParam, userParam],
+      responses: responses({ 204: { description: 'Removed' } }, [404]),
     },
   },
 });

@@ -39,7 +39,7 @@ export const promotionBody = promotionInput.omit({ apiId: true });
 
 // Responses -------------------------------------------------------------------------------------
 
-const timestamp = z.iso.datetime({ offset: true });
+export const timestamp = z.iso.datetime({ offset: true });
 const environmentRef = z.object({ key: z.string(), name: z.string() });
 const userRef = z.object({ id: z.uuid(), name: z.string() });
 /** A gate's verdict in the JFrog seed's shape (exit_gate / entry_gate). */

@@ -1,4 +1,4 @@
-import type { Actor } from '@/lib/auth/actor';
+import { refuseUntilPasswordChanged, type Actor } from '@/lib/auth/actor';
 import { getActor } from '@/lib/auth/session';
 
 import { refuseUnstorableText } from '@/lib/errors';
@@ -16,6 +16,7 @@ export function sessionRoute<Context = unknown>(
     try {
       const actor = await getActor();
       if (!actor) return problem(401, undefined, 'Sign in to continue.');
+      refuseUntilPasswordChanged(actor);
       refuseUnstorableText(Object.fromEntries(new URL(request.url).searchParams));
       const body = await handler(actor, request, context);
       return body instanceof Response

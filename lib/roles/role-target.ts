@@ -12,7 +12,9 @@ import { isUuid } from '@/lib/ids';
 export const roleTargetInput = z.object({
   userId: z.string(),
   scope: z.enum(['organization', 'environment', 'api'], 'Choose organization, environment or API'),
+  /** The environment by id, or by key (`environment`). */
   environmentId: z.string().optional(),
+  environment: z.string().optional(),
   apiId: z.string().optional(),
 });
 
@@ -39,11 +41,15 @@ export async function resolveRoleTarget(tx: Tx, input: z.infer<typeof roleTarget
     return { user, scope: input.scope, environment: null, apiId: null, where: ofUser };
 
   if (input.scope === 'environment') {
-    if (!isUuid(input.environmentId)) throw notFound('Environment');
+    if (!input.environment && !isUuid(input.environmentId)) throw notFound('Environment');
     const [environment] = await tx
       .select({ id: environments.id, key: environments.key })
       .from(environments)
-      .where(eq(environments.id, input.environmentId));
+      .where(
+        input.environment
+          ? eq(environments.key, input.environment)
+          : eq(environments.id, input.environmentId!),
+      );
     if (!environment) throw notFound('Environment');
     return {
       user,

@@ -219,7 +219,13 @@ describe('groups, administered', () => {
     });
     expect((await actorFor('erin@example.com')).environmentRoles.get(qa)).toBeUndefined();
 
-    await addGroupMember(admin, group!.id, { userId: erin });
+    await expect(addGroupMember(admin, group!.id, { email: 'nobody@example.com' })).rejects.toMatchObject({
+      fieldErrors: { email: ['No such user'] },
+    });
+    await addGroupMember(admin, group!.id, { email: ' Erin@Example.com' });
+    await expect(addGroupMember(admin, group!.id, { userId: erin })).rejects.toMatchObject({
+      code: 'conflict',
+    });
     const member = await actorFor('erin@example.com');
     expect(member.environmentRoles.get(qa)).toBe('APPROVER');
     // Which means QA's tasks: a request from DEV into QA is erin's to decide.

@@ -1,6 +1,6 @@
 'use server';
 
-import { redirect } from 'next/navigation';
+import { revalidatePath } from 'next/cache';
 
 import { formAction } from '@/lib/actions/form-action';
 import { changeOwnPassword, changePasswordInput } from '@/lib/auth/sessions';
@@ -9,8 +9,8 @@ export const changePasswordAction = formAction(
   changePasswordInput,
   (actor, input) => changeOwnPassword(actor, input),
   ({ endedSessions, wasRequired }) => {
-    // A first password chosen: on to the console.
-    if (wasRequired) redirect('/');
+    // A first password chosen: the page asked for shows now.
+    if (wasRequired) revalidatePath('/', 'layout');
     return {
       status: 'success',
       message: `Password changed.${endedSessions ? ` ${endedSessions} other session${endedSessions === 1 ? '' : 's'} ended.` : ''}`,
