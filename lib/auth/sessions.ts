@@ -154,10 +154,12 @@ export async function signOutEverywhere(
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
     if (!user || (!isSelf && !actor.isOrgAdmin)) {
       if (user && !isSelf) {
-        throw new DeniedError('Only organization admins may sign others out.', {
-          action: 'auth.sessions_ended',
-          target: { type: 'user', id: userId },
-        });
+        // Administration: to anyone else, there is nothing here.
+        throw new DeniedError(
+          'Not found.',
+          { action: 'auth.sessions_ended', target: { type: 'user', id: userId } },
+          { code: 'not_found' },
+        );
       }
       throw notFound('User');
     }

@@ -4,7 +4,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 
 import { apiTokens } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import { runAudited } from '@/lib/audit/run-audited';
+import { DeniedError, runAudited } from '@/lib/audit/run-audited';
 import { can, type Actor } from '@/lib/auth/actor';
 import { AppError, notFound } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
@@ -29,8 +29,15 @@ export async function revokeApiToken(
       .from(apiTokens)
       .where(eq(apiTokens.id, tokenId))
       .for('update');
-    if (!token || (token.userId !== actor.userId && !can(actor, 'ORGANIZATION:ADMIN')))
-      throw notFound('Token');
+    if (!token) throw notFound('Token');
+    if (token.userId !== actor.userId && !can(actor, 'ORGANIZATION:ADMIN')) {
+      // Someone else's token: it does not exist for this caller, and the attempt is recorded.
+      throw new DeniedError(
+        'Not found.',
+        { action: 'token.revoked', target: { type: 'token', id: token.id } },
+        { code: 'not_found' },
+      );
+    }
     if (token.revokedAt) throw new AppError('conflict', `The token "${token.name}" is already revoked.`);
 
     // Conditional, so that of two racing revocations exactly one records the act.

@@ -393,7 +393,7 @@ describe('revokeApiToken', () => {
     });
   });
 
-  it('answers not_found to another user and changes nothing', async () => {
+  it('answers not_found to another user, changes nothing, and records the attempt', async () => {
     const alice = await actorFor('alice@example.com');
     const bob = await actorFor('bob@example.com');
     const { apiToken } = await createApiToken(alice, { name: uniqueName() });
@@ -403,7 +403,9 @@ describe('revokeApiToken', () => {
     await expect(revokeApiToken(bob, 'not-a-uuid')).rejects.toMatchObject({ code: 'not_found' });
 
     expect((await tokenRow(apiToken.id)).revokedAt).toBeNull();
-    expect(await auditEventsSince(since)).toEqual([]);
+    expect(
+      (await auditEventsSince(since)).map((event) => [event.action, event.outcome, event.actorId]),
+    ).toEqual([['token.revoked', 'denied', bob.userId]]);
   });
 
   it('lets an organization admin revoke anyone’s token', async () => {

@@ -126,7 +126,7 @@ describe('server-side sessions', () => {
     expect(await reads(first.cookie)).toBe(200);
     expect(await reads(second.cookie)).toBe(401);
     await expect(signOutEverywhere(first.actor, await userIdOf('carol@example.com'))).rejects.toMatchObject({
-      code: 'forbidden',
+      code: 'not_found',
     });
     const admin = await actorFor('admin@example.com');
     await expect(signOutEverywhere(admin, first.actor.userId)).resolves.toEqual({ ended: 1 });
