@@ -74,12 +74,76 @@ export function uniqueViolation(error: unknown): { constraint: string } | null {
   return null;
 }
 
-/** Parses a domain function's input; what does not fit is a validation error, field by field. */
+/**
+ * Parses a domain function's input; what does not fit is a validation error, field by field. Input is
+ * strict: a field the schema does not name is refused by its path ("Unknown field"), never silently
+ * dropped, so a misspelt option or a field one may not set does not pass unnoticed.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    throw new AppError('validation', 'The request is invalid.', { fieldErrors: toFieldErrors(parsed.error) });
+  const unknown = Object.fromEntries(unknownFields(schema, raw).map((path) => [path, ['Unknown field']]));
+  if (!parsed.success || Object.keys(unknown).length) {
+    throw new AppError('validation', 'The request is invalid.', {
+      fieldErrors: { ...(parsed.success ? {} : toFieldErrors(parsed.error)), ...unknown },
+    });
+  }
   return parsed.data;
+}
+
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  catchall?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+  valueType?: z.ZodType;
+  getter?: () => z.ZodType;
+};
+const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Paths of the keys in `value` that `schema` (which accepted it) does not name, at every depth. */
+export function unknownFields(schema: z.ZodType, value: unknown, path = ''): string[] {
+  const def = defOf(schema);
+  const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'nonoptional':
+    case 'catch':
+      return value === undefined || value === null ? [] : unknownFields(def.innerType!, value, path);
+    case 'pipe':
+      return unknownFields(def.in!, value, path);
+    case 'lazy':
+      return unknownFields(def.getter!(), value, path);
+    case 'array':
+      return Array.isArray(value)
+        ? value.flatMap((item, index) => unknownFields(def.element!, item, at(index)))
+        : [];
+    case 'record':
+      return value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([key, item]) => unknownFields(def.valueType!, item, at(key)))
+        : [];
+    case 'union': {
+      // The option that accepts the value judges it.
+      const option = def.options!.find((candidate) => candidate.safeParse(value).success);
+      return option ? unknownFields(option, value, path) : [];
+    }
+    case 'object': {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
+      const shape = def.shape!;
+      const isOpen = def.catchall && defOf(def.catchall).type !== 'never';
+      return Object.entries(value).flatMap(([key, item]) =>
+        Object.hasOwn(shape, key) ? unknownFields(shape[key]!, item, at(key)) : isOpen ? [] : [at(key)],
+      );
+    }
+    default:
+      return [];
+  }
 }
 
 /** What PostgreSQL cannot store in text: NUL, and halves of a UTF-16 surrogate pair on their own. */

@@ -25,11 +25,23 @@ export const approvalPolicyInput = z.object({
   rules: z
     .array(
       z.discriminatedUnion('kind', [
-        z.object({ kind: z.literal('group'), groupId: z.uuid('Not a group id'), count }),
+        z.object({
+          kind: z.literal('group'),
+          groupId: z.uuid('Not a group id'),
+          count,
+          /** Read-only: the group's name as a GET shows it, so what is read can be written back. Ignored. */
+          name: z.string().max(200).optional(),
+        }),
         z.object({ kind: z.literal('role'), role: z.enum(environmentRoles), count }),
       ]),
     )
     .max(10, 'At most 10 rules')
+    // The read-only name is not part of the policy.
+    .transform((rules) =>
+      rules.map((rule) =>
+        rule.kind === 'group' ? { kind: rule.kind, groupId: rule.groupId, count: rule.count } : rule,
+      ),
+    )
     .default([]),
   /** Whether one person's approval may count toward several rules. */
   approverMayFillSeveralRules: z.boolean().default(true),

@@ -308,14 +308,22 @@ const paths = {
   '/apis/{id}/revisions/{revision}/promote': {
     post: {
       operationId: 'promoteRevision',
-      summary: 'The Drone form: every query parameter but target becomes a promotion parameter',
+      summary:
+        'The Drone form: every query parameter but the options (target, mode, type, async) becomes a promotion parameter',
       parameters: [
         apiId,
         pathParam('revision', 'Revision number', { type: 'integer', minimum: 1 }),
         { ...queryParam('target', 'Target environment key'), required: true },
+        queryParam('mode', 'request (default) or direct', { enum: ['request', 'direct'] }),
+        queryParam('type', 'copy (default), move or dry_run', { enum: ['copy', 'move', 'dry_run'] }),
+        queryParam('async', 'true: a direct apply runs as a job (202)', { type: 'boolean' }),
       ],
       responses: responses(
-        { 201: { description: 'Requested', schema: 'Promotion', headers: location } },
+        {
+          200: { description: 'A dry run', schema: 'DryRun' },
+          201: { description: 'Requested, or applied directly', schema: 'Promotion', headers: location },
+          202: { description: 'Applying in a job', schema: 'Promotion', headers: location },
+        },
         [400, 403, 404, 409, 422],
       ),
     },
