@@ -300,6 +300,9 @@ export const promotions = pgTable(
   'promotions',
   {
     id: id(),
+    // A number for clients that count builds (Drone's build number): from 100001, so it never reads as
+    // a revision number.
+    number: bigint('number', { mode: 'number' }).generatedAlwaysAsIdentity({ startWith: 100001 }),
     apiId: uuid('api_id')
       .notNull()
       .references(() => apis.id),
@@ -351,6 +354,7 @@ export const promotions = pgTable(
     result: jsonb('result').$type<PromotionResult>(),
   },
   (t) => [
+    uniqueIndex('promotions_number_key').on(t.number),
     // At most one open request per API and target, whatever the number of app instances.
     uniqueIndex('promotions_one_open_per_target_key')
       .on(t.crossId, t.targetEnvironmentId)

@@ -15,20 +15,36 @@ type Handler<Params> = (call: {
   body: unknown;
 }) => Promise<Response>;
 
+/** How a dialect (a seed's own API) differs: its error bodies, and form bodies as well as JSON. */
+export type RouteOptions = {
+  /** Rewrites a problem+json refusal into the dialect's own error body (same status and headers). */
+  errorBody?: (problem: { status: number; detail: string; errors?: Record<string, string[]> }) => unknown;
+  /** Accept `application/x-www-form-urlencoded` bodies too (read into an object of strings). */
+  acceptForm?: boolean;
+};
+
 /**
- * One REST v1 endpoint: authenticates (401 without valid credentials), counts the request against the
+ * One REST endpoint: authenticates (401 without valid credentials), counts the request against the
  * token's rate (429), reads a JSON body when the method has one (413 over 64 KiB, 415 when not JSON,
  * 400 when malformed), honours Idempotency-Key on POST, runs the handler, and turns every refusal into
- * RFC 9457 problem+json. Authorization happens in the domain functions it calls.
+ * RFC 9457 problem+json — or, for a dialect, into that product's error shape. Authorization happens in
+ * the domain functions it calls.
  */
-export function apiRoute<Params = Record<string, never>>(handler: Handler<Params>) {
+export function apiRoute<Params = Record<string, never>>(
+  handler: Handler<Params>,
+  options: RouteOptions = {},
+) {
+  const refuse = (response: Response) =>
+    options.errorBody ? reshape(response, options.errorBody) : response;
   return async (request: Request, context: { params: Promise<Params> }): Promise<Response> => {
     try {
       const actor = await authenticateRequest(request);
       if (!actor) {
-        return problem(401, undefined, 'Send an API token: Authorization: Bearer <token>.', {
-          'WWW-Authenticate': 'Bearer',
-        });
+        return refuse(
+          problem(401, undefined, 'Send an API token: Authorization: Bearer <token>.', {
+            'WWW-Authenticate': 'Bearer',
+          }),
+        );
       }
       // Every caller is counted: a token by its id, a browser session by its user.
       await takeRateLimit(actor.token ? `token:${actor.token.id}` : `user:${actor.userId}`);
@@ -39,21 +55,43 @@ export function apiRoute<Params = Record<string, never>>(handler: Handler<Params
         return await handler({ actor, request, params, body: undefined });
       }
       const text = await readLimited(request);
-      const body = parseJson(request, text);
+      const body = parseBody(request, text, options.acceptForm);
       refuseUnstorableText(body);
       const run = () => handler({ actor, request, params, body });
       return await (request.method === 'POST' ? withIdempotency(actor, request, text, run) : run());
     } catch (error) {
-      return problemFrom(error);
+      return refuse(problemFrom(error));
     }
   };
 }
 
-function parseJson(request: Request, text: string): unknown {
+async function reshape(
+  response: Response,
+  errorBody: NonNullable<RouteOptions['errorBody']>,
+): Promise<Response> {
+  const problem = (await response.json()) as {
+    status: number;
+    detail: string;
+    errors?: Record<string, string[]>;
+  };
+  const headers = new Headers(response.headers);
+  headers.set('Content-Type', 'application/json');
+  return new Response(JSON.stringify(errorBody(problem)), { status: response.status, headers });
+}
+
+function parseBody(request: Request, text: string, acceptForm = false): unknown {
   if (!text.trim()) return {};
   const type = request.headers.get('content-type') ?? '';
+  if (acceptForm && /^application\/x-www-form-urlencoded\b/i.test(type)) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    throw new AppError('unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
+    throw new AppError(
+      'unsupported_media_type',
+      acceptForm
+        ? 'Send the body as JSON or form fields (application/x-www-form-urlencoded).'
+        : 'Send the body as JSON (Content-Type: application/json).',
+    );
   }
   try {
     return JSON.parse(text);

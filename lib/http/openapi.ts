@@ -4,6 +4,8 @@ import { approvePromotionInput } from '@/lib/promotions/approve-promotion';
 import { promotionFilters } from '@/lib/promotions/queries';
 import { rejectPromotionInput } from '@/lib/promotions/reject-promotion';
 
+import * as dialects from '@/lib/dialects/schemas';
+
 import * as admin from './admin-resources';
 import * as resources from './resources';
 
@@ -51,6 +53,8 @@ const schemas = {
   GroupCreate: admin.groupCreateBody,
   GroupUpdate: admin.groupUpdateBody,
   GroupMember: admin.groupMemberBody,
+  DroneBuild: dialects.droneBuild,
+  DroneError: dialects.droneError,
 } satisfies Record<string, z.ZodType>;
 
 type SchemaName = keyof typeof schemas;
@@ -614,6 +618,72 @@ Object.assign(paths, {
       summary: `Remove a member: what they held through the group stops counting ${adminOnly}`,
       parameters: [groupParam, userParam],
       responses: responses({ 204: { description: 'Removed' } }, [404]),
+    },
+  },
+});
+
+/** A dialect's answers: its success schema, and its own error body for every refusal. */
+function dialectResponses(
+  success: Record<number, { description: string; schema: SchemaName }>,
+  errors: number[],
+  error: SchemaName,
+) {
+  const out: Record<string, unknown> = {};
+  for (const [status, { description, schema }] of Object.entries(success)) {
+    out[status] = { description, content: { 'application/json': { schema: ref(schema) } } };
+  }
+  for (const status of [401, ...errors]) {
+    out[status] = {
+      description: problemStatuses[status],
+      content: { 'application/json': { schema: ref(error) } },
+    };
+  }
+  return out;
+}
+
+// The seeds' own APIs, outside /api/v1: each path names its server.
+const droneRepo = [
+  pathParam('namespace', 'The source environment key, e.g. dev'),
+  pathParam('name', "The API's slug: its name in lowercase, other characters as -"),
+  pathParam('number', 'Build number: a revision, or (lookup) a promotion number', { type: 'integer' }),
+];
+Object.assign(paths, {
+  '/repos/{namespace}/{name}/builds/{number}/promote': {
+    servers: [{ url: '/api' }],
+    post: {
+      tags: ['Drone'],
+      operationId: 'dronePromoteBuild',
+      summary:
+        "Drone's promote: revision {number} to `target`; every other field (query string, form or JSON body) is a parameter. Answers the new build.",
+      parameters: [...droneRepo, { ...queryParam('target', 'Target environment key (or in the body)') }],
+      requestBody: {
+        required: false,
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: { type: 'object', additionalProperties: { type: 'string' } },
+          },
+          'application/json': { schema: { type: 'object', additionalProperties: { type: 'string' } } },
+        },
+      },
+      responses: dialectResponses(
+        { 200: { description: 'The new build (a promotion)', schema: 'DroneBuild' } },
+        [400, 403, 404, 409, 415, 422, 429],
+        'DroneError',
+      ),
+    },
+  },
+  '/repos/{namespace}/{name}/builds/{number}': {
+    servers: [{ url: '/api' }],
+    get: {
+      tags: ['Drone'],
+      operationId: 'droneGetBuild',
+      summary: 'A build: the promotion with that number, else the revision',
+      parameters: droneRepo,
+      responses: dialectResponses(
+        { 200: { description: 'OK', schema: 'DroneBuild' } },
+        [404, 429],
+        'DroneError',
+      ),
     },
   },
 });

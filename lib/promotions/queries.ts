@@ -57,6 +57,7 @@ const targetApiJoin = and(
 
 const promotionColumns = {
   id: promotions.id,
+  number: promotions.number,
   apiId: promotions.apiId,
   crossId: promotions.crossId,
   mode: promotions.mode,

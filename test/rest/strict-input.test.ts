@@ -43,7 +43,8 @@ describe('strict request bodies', () => {
   it('every documented write refuses an unknown field by name (400), changing nothing', async () => {
     const document = openApiDocument() as { paths: Record<string, Record<string, { requestBody?: object }>> };
     const writes = Object.entries(document.paths).flatMap(([route, operations]) =>
-      Object.entries(operations)
+      // The dialects (own server) take what their products take: Drone's fields are all parameters.
+      ('servers' in operations ? [] : Object.entries(operations))
         .filter(([, operation]) => operation.requestBody)
         .map(([method]) => ({ route, method: method.toUpperCase() })),
     );

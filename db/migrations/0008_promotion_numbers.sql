@@ -1,0 +1,2 @@
+ALTER TABLE "promotions" ADD COLUMN "number" bigint NOT NULL GENERATED ALWAYS AS IDENTITY (sequence name "promotions_number_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 100001 CACHE 1);--> statement-breakpoint
+CREATE UNIQUE INDEX "promotions_number_key" ON "promotions" USING btree ("number");
