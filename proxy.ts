@@ -8,7 +8,7 @@ import { NextResponse, type NextRequest } from 'next/server';
  * handler, never here.
  */
 export function proxy(request: NextRequest) {
-  const isApi = request.nextUrl.pathname.startsWith('/api/');
+  const isApi = /^\/(apptrust\/)?api\//.test(request.nextUrl.pathname);
   try {
     decodeURIComponent(request.nextUrl.pathname);
   } catch {

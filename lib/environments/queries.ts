@@ -17,7 +17,8 @@ export type EnvironmentSummary = {
   installation: { id: string; key: string; name: string };
 };
 
-async function allEnvironments(): Promise<EnvironmentSummary[]> {
+/** Every environment in lifecycle order (installations by position, then environments). */
+export async function allEnvironments(): Promise<EnvironmentSummary[]> {
   const rows = await getDb()
     .select({
       id: environments.id,

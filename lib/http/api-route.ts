@@ -17,8 +17,8 @@ type Handler<Params> = (call: {
 
 /** How a dialect (a seed's own API) differs: its error bodies, and form bodies as well as JSON. */
 export type RouteOptions = {
-  /** Rewrites a problem+json refusal into the dialect's own error body (same status and headers). */
-  errorBody?: (problem: { status: number; detail: string; errors?: Record<string, string[]> }) => unknown;
+  /** Rewrites a problem+json refusal into the dialect's own error body (and status, where it differs). */
+  errorBody?: (problem: DialectProblem) => unknown | { status: number; body: unknown; replaceStatus: true };
   /** Accept `application/x-www-form-urlencoded` bodies too (read into an object of strings). */
   acceptForm?: boolean;
 };
@@ -65,18 +65,30 @@ export function apiRoute<Params = Record<string, never>>(
   };
 }
 
+/** A refusal as a dialect sees it: the status, the message, the invalid fields, and the error's code. */
+export type DialectProblem = {
+  status: number;
+  detail: string;
+  errors?: Record<string, string[]>;
+  code: string;
+};
+
 async function reshape(
   response: Response,
   errorBody: NonNullable<RouteOptions['errorBody']>,
 ): Promise<Response> {
-  const problem = (await response.json()) as {
-    status: number;
-    detail: string;
-    errors?: Record<string, string[]>;
-  };
+  const problem = (await response.json()) as Omit<DialectProblem, 'code'> & { type: string };
+  const shaped = errorBody({ ...problem, code: problem.type.split('#problem-')[1] ?? 'internal' });
+  const replaced =
+    shaped && typeof shaped === 'object' && 'replaceStatus' in shaped
+      ? (shaped as unknown as { status: number; body: unknown })
+      : null;
   const headers = new Headers(response.headers);
   headers.set('Content-Type', 'application/json');
-  return new Response(JSON.stringify(errorBody(problem)), { status: response.status, headers });
+  return new Response(JSON.stringify(replaced ? replaced.body : shaped), {
+    status: replaced ? replaced.status : response.status,
+    headers,
+  });
 }
 
 function parseBody(request: Request, text: string, acceptForm = false): unknown {

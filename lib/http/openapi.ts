@@ -55,6 +55,14 @@ const schemas = {
   GroupMember: admin.groupMemberBody,
   DroneBuild: dialects.droneBuild,
   DroneError: dialects.droneError,
+  CodefreshCommitRequest: dialects.commitBody,
+  CodefreshCommit: dialects.codefreshCommit,
+  CodefreshPullRequestRequest: dialects.pullRequestBody,
+  CodefreshPullRequest: dialects.codefreshPullRequest,
+  CodefreshError: dialects.codefreshError,
+  JfrogPromoteRequest: dialects.promoteVersionBody,
+  JfrogPromotion: dialects.jfrogPromotion,
+  JfrogError: dialects.jfrogError,
 } satisfies Record<string, z.ZodType>;
 
 type SchemaName = keyof typeof schemas;
@@ -75,6 +83,9 @@ const requestSchemas = new Set<SchemaName>([
   'GroupCreate',
   'GroupUpdate',
   'GroupMember',
+  'CodefreshCommitRequest',
+  'CodefreshPullRequestRequest',
+  'JfrogPromoteRequest',
 ]);
 
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
@@ -683,6 +694,56 @@ Object.assign(paths, {
         { 200: { description: 'OK', schema: 'DroneBuild' } },
         [404, 429],
         'DroneError',
+      ),
+    },
+  },
+});
+
+const codefreshPaths = (action: 'commit' | 'pullRequest') => ({
+  servers: [{ url: '/api' }],
+  post: {
+    tags: ['Codefresh'],
+    operationId: `codefresh${action === 'commit' ? 'Commit' : 'PullRequest'}`,
+    summary:
+      action === 'commit'
+        ? "Codefresh's commit promotion: applied at once (a direct promotion) where the destination allows it. COMMIT_SHA is the SHA-1 of the new revision (target API id, revision number, canonical definition). `Authorization: <token>` bare, as Codefresh sends it."
+        : "Codefresh's pull-request promotion: a request for the destination's approvers; `head` is kept as a parameter.",
+    requestBody: body(action === 'commit' ? 'CodefreshCommitRequest' : 'CodefreshPullRequestRequest'),
+    responses: dialectResponses(
+      {
+        201: {
+          description: 'Promoted',
+          schema: action === 'commit' ? 'CodefreshCommit' : 'CodefreshPullRequest',
+        },
+      },
+      [400, 403, 404, 409, 413, 415, 422, 429],
+      'CodefreshError',
+    ),
+  },
+});
+Object.assign(paths, {
+  '/promotions/commit': codefreshPaths('commit'),
+  '/promotions/pullRequest': codefreshPaths('pullRequest'),
+  '/applications/{application_key}/versions/{version}/promote': {
+    servers: [{ url: '/apptrust/api/v1' }],
+    post: {
+      tags: ['JFrog'],
+      operationId: 'jfrogPromoteApplicationVersion',
+      summary:
+        "JFrog AppTrust's promote: the application (an API by its slug) at this version, from the stage before `target_stage` that holds it. Repository keys are definition parts. 201 when done synchronously, 200 with `async=true`.",
+      parameters: [
+        pathParam('application_key', "The API's slug"),
+        pathParam('version', "The definition's version, e.g. 1.2.0"),
+        queryParam('async', 'true: answer 200 (Promoted, asynchronous) instead of 201', { type: 'boolean' }),
+      ],
+      requestBody: body('JfrogPromoteRequest'),
+      responses: dialectResponses(
+        {
+          200: { description: 'Promoted (asynchronous)', schema: 'JfrogPromotion' },
+          201: { description: 'Promoted (synchronous)', schema: 'JfrogPromotion' },
+        },
+        [400, 403, 404, 409, 413, 415, 422, 429],
+        'JfrogError',
       ),
     },
   },

@@ -43,7 +43,7 @@ export const timestamp = z.iso.datetime({ offset: true });
 const environmentRef = z.object({ key: z.string(), name: z.string() });
 const userRef = z.object({ id: z.uuid(), name: z.string() });
 /** A gate's verdict in the JFrog seed's shape (exit_gate / entry_gate). */
-const gateEvaluation = z.object({
+export const gateEvaluation = z.object({
   eval_id: z.string(),
   stage: z.enum(['exit', 'entry']),
   decision: z.enum(['pass', 'warn', 'fail', 'error']),
@@ -75,7 +75,10 @@ const gateEvaluation = z.object({
 type StoredGate = GateEvaluation | { decision: string; policies: unknown[] };
 
 /** A stored gate verdict as REST shows it; promotions requested before gates ran show a pass. */
-function toGate(gate: StoredGate | undefined, stage: 'exit' | 'entry'): z.input<typeof gateEvaluation> {
+export function toGate(
+  gate: StoredGate | undefined,
+  stage: 'exit' | 'entry',
+): z.input<typeof gateEvaluation> {
   if (!gate || !('evalId' in gate)) {
     return {
       eval_id: 'none',

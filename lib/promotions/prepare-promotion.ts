@@ -156,12 +156,18 @@ export async function preparePromotion(
           .where(inArray(environments.id, target.allowedSourceIds))
           .orderBy(environments.position)
       : [];
-    throw new AppError(
-      'unprocessable',
+    // A rule of the target's policy refused it: recorded, like a gate's refusal.
+    throw new DeniedError(
       sourceRefusal(
         target.name,
         sources.map((source) => source.name),
       ),
+      {
+        action: 'promotion.requested',
+        environmentIds: [api.environmentId, target.id],
+        target: { type: 'api', id: api.id },
+      },
+      { code: 'unprocessable' },
     );
   }
 
