@@ -46,13 +46,13 @@ export default defineConfig({
       name: 'chromium',
       use: { ...devices['Desktop Chrome'], launchOptions },
       dependencies: ['setup'],
-      testIgnore: /admin\//,
+      testIgnore: /(admin|dialects)\//,
     },
-    // Administration changes what every other spec sees (environments, lifecycle order, allowed
-    // sources): it runs once they are done.
+    // Administration and the dialects change what every other spec sees (environments, lifecycle
+    // order, allowed sources, QA's policy for a moment): they run once the others are done.
     {
       name: 'admin',
-      testMatch: /admin\/.*\.spec\.ts/,
+      testMatch: /(admin|dialects)\/.*\.spec\.ts/,
       use: { ...devices['Desktop Chrome'], launchOptions },
       dependencies: ['chromium'],
     },
