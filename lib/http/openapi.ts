@@ -63,6 +63,12 @@ const schemas = {
   JfrogPromoteRequest: dialects.promoteVersionBody,
   JfrogPromotion: dialects.jfrogPromotion,
   JfrogError: dialects.jfrogError,
+  Health: z.object({
+    status: z.literal('ok'),
+    database: z
+      .object({ status: z.literal('ok'), driver: z.enum(['pglite', 'postgres']), latencyMs: z.number() })
+      .optional(),
+  }),
 } satisfies Record<string, z.ZodType>;
 
 type SchemaName = keyof typeof schemas;
@@ -695,6 +701,26 @@ Object.assign(paths, {
         [404, 429],
         'DroneError',
       ),
+    },
+  },
+});
+
+Object.assign(paths, {
+  '/health': {
+    servers: [{ url: '/api' }],
+    get: {
+      operationId: 'health',
+      summary:
+        'Liveness (no token, touches nothing); `?ready=1`: readiness, the database answers within 2 s, else 503. For load balancers.',
+      security: [],
+      parameters: [queryParam('ready', '1: also check the database', { enum: ['1', 'true'] })],
+      responses: {
+        200: { description: 'Alive (and ready)', content: { 'application/json': { schema: ref('Health') } } },
+        503: {
+          description: 'Not ready: the database did not answer',
+          content: { 'application/problem+json': { schema: ref('Problem') } },
+        },
+      },
     },
   },
 });
