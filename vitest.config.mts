@@ -17,6 +17,8 @@ export default defineConfig({
   },
   test: {
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'test/**/*.test.ts'],
+    // Production servers, nginx, faults: after the build, with vitest.system.config.mts.
+    exclude: ['test/system/**', 'node_modules/**'],
     environment: 'node',
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-db.ts'],

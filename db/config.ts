@@ -22,6 +22,14 @@ const schema = z.object({
   ),
   /** Folder of the embedded database and its generated secret; `memory://` keeps everything in memory. */
   STAGEWAY_DATA_DIR: z.string().default('.data'),
+  /** PostgreSQL connections this instance keeps at most (pg-boss keeps 4 more of its own). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** A statement running longer is cancelled (the request answers 503; nothing was changed). */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+  /** Waiting longer for a row or table lock gives up the same way: a stuck lock does not pile requests. */
+  DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(2_000),
+  /** A transaction left idle this long (its process stalled) is ended by PostgreSQL, releasing its locks. */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
 });
 
 /** Parses process.env with a schema; a bad value stops the start with every problem named. */
@@ -39,6 +47,17 @@ const database = readEnvironment(schema);
 export const databaseUrl = database.DATABASE_URL;
 
 export const isEmbeddedDatabase = !databaseUrl;
+
+/** How this instance talks to PostgreSQL: pool size, and the session settings of every connection. */
+export const postgresSettings = {
+  poolMax: database.DATABASE_POOL_MAX,
+  connection: {
+    application_name: 'stageway',
+    statement_timeout: database.DATABASE_STATEMENT_TIMEOUT_MS,
+    lock_timeout: database.DATABASE_LOCK_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: database.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  },
+};
 
 export const dataDir =
   database.STAGEWAY_DATA_DIR === 'memory://'

@@ -10,7 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 
-import { dataDir, databaseUrl } from './config';
+import { dataDir, databaseUrl, postgresSettings } from './config';
 
 import * as schema from './schema';
 
@@ -29,7 +29,18 @@ const globalForDb = globalThis as unknown as { stagewayDb?: Handle };
 export const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
 
 function openPostgres(url: string): Handle {
-  const client = postgres(url, { max: 10, onnotice: () => {} });
+  const client = postgres(url, {
+    max: postgresSettings.poolMax,
+    // A database that does not answer a new connection within 5 s is down: fail (503), don't hang.
+    connect_timeout: 5,
+    // Queue at most one query behind a running one (postgres.js pipelines up to 100 by default): a fast
+    // read queued behind a statement waiting on a lock waits out that lock timeout before its own, so
+    // deep pipelines turned a 2 s lock timeout into 503s after 4 and 6 s. Otherwise a query waits for a
+    // free connection. (0 would break transactions; the option is documented, its type is missing.)
+    ...({ max_pipeline: 1 } as object),
+    connection: postgresSettings.connection,
+    onnotice: () => {},
+  });
   return {
     db: drizzlePostgres(client, { schema }) as unknown as Database,
     close: () => client.end({ timeout: 5 }),

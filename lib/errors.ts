@@ -187,46 +187,70 @@ export function refuseUnstorableText(value: unknown): void {
 /** The largest value an integer column holds (PostgreSQL int4): every integer input stays within it. */
 export const maxInt = 2_147_483_647;
 
-const lostConnectionCodes = new Set([
-  // PostgreSQL: the server shut the connection (admin, crash, shutdown) or cannot take one.
+/** The statement was refused and its transaction rolled back: nothing was changed, for certain. */
+const refusedCodes = new Set([
+  // Too slow or stuck: statement, lock or idle-in-transaction timeout (see db/config.ts), a deadlock.
+  '57014',
+  '55P03',
+  '25P03',
+  '40P01',
+  // The server cannot take another connection.
+  '53300',
+  '57P03',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+]);
+
+/**
+ * The connection went away mid-request (killed, server shut down or restarted, network): a change whose
+ * COMMIT was under way when it did may have been saved, and nobody can know which from here.
+ */
+const lostCodes = new Set([
   '57P01',
   '57P02',
-  '57P03',
   '08000',
   '08001',
   '08003',
   '08004',
   '08006',
-  '53300',
-  // postgres.js and Node: the socket is gone or never came.
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-  'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
   'ETIMEDOUT',
 ]);
 
-/** Whether an error (or one it wraps) means the database connection was lost or refused. */
-export function isDatabaseUnavailable(error: unknown): boolean {
+function databaseFailureOf(error: unknown): 'refused' | 'lost' | null {
   for (
     let current = error;
     current && typeof current === 'object';
     current = (current as { cause?: unknown }).cause
   ) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && lostConnectionCodes.has(code)) return true;
+    if (typeof code !== 'string') continue;
+    if (refusedCodes.has(code)) return 'refused';
+    if (lostCodes.has(code)) return 'lost';
   }
-  return false;
+  return null;
 }
 
-/** The answer to a lost database: try again shortly (503 with Retry-After over REST). */
-export const databaseUnavailable = () =>
+/** Whether an error (or one it wraps) means the database was lost, refused us, or timed out. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return databaseFailureOf(error) !== null;
+}
+
+/**
+ * The answer to an unavailable database: try again shortly (503 with Retry-After over REST). When the
+ * connection was lost mid-request, a change may have been committed just before: the message says so
+ * rather than promise that nothing was changed (an Idempotency-Key makes the retry safe).
+ */
+export const databaseUnavailable = (error?: unknown) =>
   new AppError(
     'unavailable',
-    'The database is unavailable right now; nothing was changed. Try again in a moment.',
+    databaseFailureOf(error) === 'lost'
+      ? 'The connection to the database was lost. If this request was a change, it may or may not have been saved: check before trying again.'
+      : 'The database is unavailable or busy right now; nothing was changed. Try again in a moment.',
     {
       details: { retryAfterSeconds: 5 },
     },

@@ -14,7 +14,7 @@ for (const line of fs.readFileSync(path.join(dir, 'checks'), 'utf8').split('\n')
   else failed++;
 }
 
-for (const file of ['vitest-pglite.json', 'vitest-postgres.json']) {
+for (const file of ['vitest-pglite.json', 'vitest-postgres.json', 'vitest-system.json']) {
   const report = read(file);
   const expected = file === 'vitest-pglite.json' || fs.existsSync(path.join(dir, '.postgres-expected'));
   if (!report) {

@@ -33,6 +33,11 @@ else
 fi
 
 check build npx next build
+
+echo "── system tests: production servers on PostgreSQL — faults (chaos) and two instances behind nginx"
+if [ -f "$results/.postgres-expected" ]; then
+  npx vitest run -c vitest.system.config.mts --reporter=default --reporter=json --outputFile.json="$results/vitest-system.json"
+fi
 echo "── e2e (Playwright, production build, fresh embedded database)"
 export E2E_DATA_DIR=".data/e2e-$(date +%s)"
 npx playwright test

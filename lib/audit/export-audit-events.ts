@@ -4,8 +4,9 @@ import { resolveAuditScope, selectAuditExportPage, type AuditFilters } from './q
 
 export type AuditExportFormat = 'csv' | 'ndjson';
 
-// Rows per query: large enough to stream fast, small enough that memory stays flat.
-const batchSize = 1000;
+// Rows per query: large enough to stream fast, small enough that memory stays flat (two batches at
+// most are held: the one being written and the next, read meanwhile).
+const batchSize = 2000;
 
 const csvHeader = [
   'seq',
@@ -53,12 +54,20 @@ export async function exportAuditEvents(
   const keysOf = (ids: string[]) => ids.map((id) => scope.environmentNames.get(id)?.key ?? id);
   let cursor: string | null | undefined;
   let isStarted = false;
+  let nextPage: ReturnType<typeof selectAuditExportPage> | null = null;
+  const read = (from: string | null | undefined) => {
+    const page = selectAuditExportPage(scope, filters, { cursor: from, limit: batchSize });
+    page.catch(() => {}); // Seen when awaited; a client that left does not leave it unhandled.
+    return page;
+  };
 
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         if (cursor === null) return controller.close();
-        const page = await selectAuditExportPage(scope, filters, { cursor, limit: batchSize });
+        const page = await (nextPage ?? read(cursor));
+        // The database reads the next batch while this one is formatted and sent.
+        nextPage = page.nextCursor === null ? null : read(page.nextCursor);
         let chunk = !isStarted && format === 'csv' ? csvHeader.join(',') + '\r\n' : '';
         isStarted = true;
         for (const event of page.items) {

@@ -42,6 +42,8 @@ export async function sealAuditEvents(
 /** Writes the next seal; the number of events it covers, or null when there was nothing to seal. */
 async function sealOnce(tx: Tx, wait: boolean, limit: number): Promise<number | null> {
   if (wait) {
+    // Another instance's seal may take longer than requests may wait for a lock (db/config.ts).
+    await tx.execute(sql`set local lock_timeout = '60s'`);
     await tx.execute(sql`select pg_advisory_xact_lock(${sealLock})`);
   } else {
     const [row] = await executeRows<{ locked: boolean }>(

@@ -21,11 +21,14 @@ export type RouteOptions = {
   errorBody?: (problem: DialectProblem) => unknown | { status: number; body: unknown; replaceStatus: true };
   /** Accept `application/x-www-form-urlencoded` bodies too (read into an object of strings). */
   acceptForm?: boolean;
+  /** The largest body read (413 past it); routes that take a definition allow `definitionBodyBytes`. */
+  maxBodyBytes?: number;
 };
 
 /**
  * One REST endpoint: authenticates (401 without valid credentials), counts the request against the
- * token's rate (429), reads a JSON body when the method has one (413 over 64 KiB, 415 when not JSON,
+ * token's rate (429), reads a JSON body when the method has one (413 over 64 KiB unless the route
+ * allows more, 415 when not JSON,
  * 400 when malformed), honours Idempotency-Key on POST, runs the handler, and turns every refusal into
  * RFC 9457 problem+json — or, for a dialect, into that product's error shape. Authorization happens in
  * the domain functions it calls.
@@ -54,7 +57,7 @@ export function apiRoute<Params = Record<string, never>>(
       if (request.method === 'GET' || request.method === 'HEAD') {
         return await handler({ actor, request, params, body: undefined });
       }
-      const text = await readLimited(request);
+      const text = await readLimited(request, options.maxBodyBytes ?? maxBodyBytes);
       const body = parseBody(request, text, options.acceptForm);
       refuseUnstorableText(body);
       const run = () => handler({ actor, request, params, body });
@@ -112,9 +115,9 @@ function parseBody(request: Request, text: string, acceptForm = false): unknown 
   }
 }
 
-/** Reads at most maxBodyBytes, whatever Content-Length claimed (it may be absent or wrong). */
-async function readLimited(request: Request): Promise<string> {
-  if (Number(request.headers.get('content-length') ?? 0) > maxBodyBytes) throw tooLarge();
+/** Reads at most `limit` bytes, whatever Content-Length claimed (it may be absent or wrong). */
+async function readLimited(request: Request, limit: number): Promise<string> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge(limit);
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -123,16 +126,17 @@ async function readLimited(request: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > maxBodyBytes) {
+    if (size > limit) {
       await reader.cancel();
-      throw tooLarge();
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
-const tooLarge = () => new AppError('payload_too_large', `The body is over ${maxBodyBytes / 1024} KiB.`);
+const tooLarge = (limit: number) =>
+  new AppError('payload_too_large', `The body is over ${limit / 1024} KiB.`);
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(data, { status, headers: { 'Cache-Control': 'no-store', ...headers } });

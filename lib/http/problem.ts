@@ -49,7 +49,7 @@ export function problem(
 
 /** Domain errors keep their status, message and details; anything else is logged and hidden. */
 export function problemFrom(raised: unknown): Response {
-  const error = isDatabaseUnavailable(raised) ? databaseUnavailable() : raised;
+  const error = isDatabaseUnavailable(raised) ? databaseUnavailable(raised) : raised;
   if (isAppError(error)) {
     const extra: Record<string, unknown> = { ...error.details };
     if (error.fieldErrors) extra.errors = error.fieldErrors;

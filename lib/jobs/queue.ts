@@ -32,20 +32,32 @@ function embeddedExecutor(): SqlExecutor {
   return { executeSql: (text, values) => (enqueueingIn.getStore() ?? outside).executeSql(text, values) };
 }
 
+/**
+ * An apply takes well under a second (it waits at most 15 s for a lock); one still `active` after 20 s was held by a process that
+ * died (killed mid-apply) and is retried. Retrying is safe: the job locks its promotion and skips one
+ * that is no longer `applying`. Supervision looks for such jobs every few seconds, so a promotion left
+ * mid-apply by a crash is applied within about a minute, not after pg-boss's default 15.
+ */
+const applyQueueOptions = {
+  expireInSeconds: 20,
+  retryLimit: 5,
+  retryDelay: 5,
+  retryBackoff: true,
+  deadLetter: queues.applyPromotionFailed,
+};
+
 async function startBoss(): Promise<PgBoss> {
+  const supervision = { superviseIntervalSeconds: 5, monitorIntervalSeconds: 5 };
   const boss = databaseUrl
-    ? new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4 })
-    : new PgBoss({ db: embeddedExecutor() as never, schema: 'pgboss' });
+    ? new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4, ...supervision })
+    : new PgBoss({ db: embeddedExecutor() as never, schema: 'pgboss', ...supervision });
   boss.on('error', (error) => console.error('job queue error', error));
   await boss.start();
   await boss.createQueue(queues.applyPromotionFailed);
   await boss.createQueue(queues.expirePromotions);
-  await boss.createQueue(queues.applyPromotion, {
-    retryLimit: 5,
-    retryDelay: 5,
-    retryBackoff: true,
-    deadLetter: queues.applyPromotionFailed,
-  });
+  // Created once; updated on every start so a database made by an older version gets today's options.
+  await boss.createQueue(queues.applyPromotion, applyQueueOptions);
+  await boss.updateQueue(queues.applyPromotion, applyQueueOptions);
   return boss;
 }
 

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 
 import { getDb, type Tx } from '@/db';
 import { promotions } from '@/db/schema';
@@ -28,6 +28,8 @@ export async function queuePromotionApply(tx: Tx, promotionId: string): Promise<
  */
 export async function applyQueuedPromotion(promotionId: string): Promise<'accepted' | 'failed' | 'skipped'> {
   return getDb().transaction(async (tx) => {
+    // Nobody waits on a job: it may wait for locks longer than a request (db/config.ts) rather than fail.
+    await tx.execute(sql`set local lock_timeout = '15s'`);
     const [promotion] = await tx
       .select()
       .from(promotions)

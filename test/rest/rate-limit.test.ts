@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import * as environmentsRoute from '@/app/api/v1/environments/route';
 import { encode } from 'next-auth/jwt';
 
+import { sql } from 'drizzle-orm';
+
 import { getDb } from '@/db';
+import { executeRows } from '@/db/execute-rows';
 import { noRequestContext } from '@/lib/auth/actor';
 import { startSession } from '@/lib/auth/sessions';
-import { takeRateLimit } from '@/lib/http/rate-limit';
+import { RateLimiter, takeRateLimit } from '@/lib/http/rate-limit';
 import { userIdOf } from '@/test/fixtures';
 
 import { call, tokenFor } from './harness';
@@ -33,6 +36,33 @@ describe('rate limit', () => {
     expect(refused).toBeDefined();
     expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused!.contentType).toContain('application/problem+json');
+  });
+
+  it('grants exactly the limit across instances that each lease quota in memory', async () => {
+    // Two limiters are two app instances (no shared memory): 900 concurrent requests, alternating
+    // between them, against a limit of 500 — exactly 500 pass.
+    const key = `test:${Math.random()}`;
+    const instances = [new RateLimiter(), new RateLimiter()];
+    const outcomes = await Promise.all(
+      Array.from({ length: 900 }, (_, request) =>
+        instances[request % 2]!.take(key, 500).then(
+          () => 'granted',
+          (error) => error.code,
+        ),
+      ),
+    );
+    const counts = {
+      granted: outcomes.filter((outcome) => outcome === 'granted').length,
+      rate_limited: outcomes.filter((outcome) => outcome === 'rate_limited').length,
+    };
+    // A minute boundary during the burst opens a new window: then more than 500 may pass, never fewer.
+    expect(counts.granted + counts.rate_limited).toBe(900);
+    const windows = await executeRows<{ count: number }>(
+      getDb(),
+      sql`select count from rate_limit_windows where key = ${key}`,
+    );
+    if (windows.length === 1) expect(counts.granted).toBe(500);
+    else expect(counts.granted).toBeGreaterThanOrEqual(500);
   });
 
   it('counts calls that come with the session cookie too, per user', async () => {

@@ -1,0 +1,2 @@
+CREATE INDEX "promotions_created_idx" ON "promotions" USING btree ("created_at" DESC,"id" DESC);--> statement-breakpoint
+CREATE INDEX "promotions_pending_created_idx" ON "promotions" USING btree ("created_at" DESC,"id" DESC) WHERE "promotions"."status" = 'pending';
