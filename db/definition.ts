@@ -100,4 +100,19 @@ export const apiDefinitionSchema = z.object({
 });
 
 export type ApiDefinition = z.infer<typeof apiDefinitionSchema>;
+
+/** The parts of a definition edited as JSON (all but name, version, description and context path). */
+export const definitionPartsSchema = z.object({
+  endpoints: apiDefinitionSchema.shape.endpoints,
+  plans: apiDefinitionSchema.shape.plans,
+  flows: apiDefinitionSchema.shape.flows,
+  properties: apiDefinitionSchema.shape.properties,
+  pages: apiDefinitionSchema.shape.pages,
+  metadata: apiDefinitionSchema.shape.metadata,
+});
+
+/** The JSON Schema of those parts, generated from the zod schema, for the editor to check as you type. */
+export function definitionPartsJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(definitionPartsSchema, { io: 'input', unrepresentable: 'any' });
+}
 export type ApiDefinitionInput = z.input<typeof apiDefinitionSchema>;

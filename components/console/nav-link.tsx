@@ -1,10 +1,24 @@
 'use client';
 
-import Link from 'next/link';
+import Link, { useLinkStatus } from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 
 import { cn } from '@/lib/utils';
+
+/** While the page a link leads to loads, the link says so at once. */
+function PendingMark() {
+  const { pending } = useLinkStatus();
+  return (
+    <span
+      aria-hidden
+      className={cn(
+        'ml-1.5 inline-block size-1.5 rounded-full bg-current align-middle transition-opacity',
+        pending ? 'animate-pulse opacity-100' : 'opacity-0',
+      )}
+    />
+  );
+}
 
 /** `match` is a path prefix: the link is current for every page under it. */
 export function NavLink({ href, match, children }: { href: string; match: string; children: ReactNode }) {
@@ -19,6 +33,7 @@ export function NavLink({ href, match, children }: { href: string; match: string
       )}
     >
       {children}
+      <PendingMark />
     </Link>
   );
 }

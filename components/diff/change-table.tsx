@@ -3,7 +3,16 @@ import type { Change } from '@/lib/diff';
 const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value, null, 1));
 
 /** One table of changes (from lib/diff): field, before, after; long text line by line. */
-export function ChangeTable({ changes, caption }: { changes: Change[]; caption?: string }) {
+export function ChangeTable({
+  changes,
+  caption,
+  headings = { before: 'Before', after: 'After' },
+}: {
+  changes: Change[];
+  caption?: string;
+  /** What the two columns hold, e.g. "Theirs (revision 4)" and "Yours". */
+  headings?: { before: string; after: string };
+}) {
   return (
     <table className="min-w-full divide-y divide-slate-100 text-sm">
       {caption && (
@@ -15,10 +24,10 @@ export function ChangeTable({ changes, caption }: { changes: Change[]; caption?:
             Field
           </th>
           <th scope="col" className="px-4 py-2">
-            Before
+            {headings.before}
           </th>
           <th scope="col" className="px-4 py-2">
-            After
+            {headings.after}
           </th>
         </tr>
       </thead>

@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextArea } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
+import { useOutcomeToast } from '@/components/ui/toaster';
 import { idle, type FormState } from '@/lib/actions/form-state';
 
 type Kind = 'approve' | 'reject' | 'cancel' | 'update';
@@ -46,7 +47,9 @@ function DecisionButton(props: {
   const [isOpen, setIsOpen] = useState(false);
   const [state, action, isPending] = useActionState(async (previous: FormState, formData: FormData) => {
     const next = await props.action(previous, formData);
-    if (next.status === 'success') setIsOpen(false);
+    // A refusal about what was typed stays in the dialog to fix; anything else (done, or someone
+    // decided first) closes it: the page behind is re-read and says what happened.
+    if (next.status === 'success' || !next.fieldErrors) setIsOpen(false);
     props.onDone(next);
     return next;
   }, idle);
@@ -79,8 +82,9 @@ function DecisionButton(props: {
               type="submit"
               variant={props.kind === 'reject' ? 'danger' : 'primary'}
               disabled={isPending}
+              aria-busy={isPending}
             >
-              {text.confirm}
+              {isPending ? 'Working…' : text.confirm}
             </Button>
           </div>
         </form>
@@ -111,20 +115,26 @@ export function DecisionPanel(props: {
 }) {
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [outcome, setOutcome] = useState<FormState | null>(null);
+  const [outcome, setOutcome] = useState<FormState>(idle);
+  useOutcomeToast(outcome, {
+    success: 'Decision recorded',
+    error: 'Decision not recorded: the page shows the current status',
+  });
 
   const onDone = (state: FormState) => {
+    if (state.status === 'error' && state.fieldErrors) return; // Shown in the dialog, to fix there.
     setOutcome(state);
-    if (state.status !== 'success') return;
+    // Done or refused because someone else decided first: the inbox, its badge and the page are
+    // re-read (the action refreshes the page too), so no stale Approve or Reject stays on screen.
     void queryClient.invalidateQueries({ queryKey: ['tasks'] });
-    const successor = state.values?.promotionId;
+    const successor = state.status === 'success' ? state.values?.promotionId : undefined;
     if (successor && successor !== props.promotionId) router.push(`/promotions/${successor}`);
     else router.refresh();
   };
 
   return (
     <div className="space-y-3">
-      {outcome && outcome.status === 'success' && <FormMessage state={outcome} />}
+      <FormMessage state={outcome} />
       <div className="flex flex-wrap items-center gap-3">
         {props.canApprove && (
           <DecisionButton

@@ -38,21 +38,26 @@ test.describe('as alice, owner of the DEV APIs', () => {
 
     await page.getByLabel('Context path').fill('geo lookup');
     await page.getByLabel('Version').fill('');
-    const parts = page.getByLabel(/Endpoints, plans, flows/);
-    const json = JSON.parse(await parts.inputValue());
+    // CodeMirror draws only the lines in view: the whole text is in the form's hidden field.
+    const parts = page.getByRole('textbox', { name: /Endpoints, plans, flows/ });
+    const json = JSON.parse(await page.locator('input[type="hidden"][name="parts"]').inputValue());
     json.endpoints[0].target = 'not a url';
     json.plans.push({ name: 'Broken', security: 'PASSWORD' });
     await parts.fill(JSON.stringify(json, null, 2));
+    // CodeMirror takes typed text in on its next frame: save what is in the form, not what was there.
+    await expect(page.locator('input[type="hidden"][name="parts"]')).toHaveValue(/not a url/);
     await page.getByRole('button', { name: 'Save revision' }).click();
 
     await expect(page.getByText('The definition is invalid: nothing was saved.')).toBeVisible();
     await expect(page.getByText(/^Must start with \//)).toBeVisible();
-    await expect(page.getByText('endpoints.0.target: Must be an http(s) URL')).toBeVisible();
+    // Listed by path after the save (the editor lists it too, by line and column, as "Line …").
+    await expect(page.getByText(/^endpoints\.0\.target: Must be an http\(s\) URL/)).toBeVisible();
     await expect(page.getByText(/^plans\.\d+\.security: One of KEYLESS/)).toBeVisible();
     // What the user typed is still there to fix.
     await expect(page.getByLabel('Context path')).toHaveValue('geo lookup');
 
     await parts.fill('{ not json');
+    await expect(page.locator('input[type="hidden"][name="parts"]')).toHaveValue('{ not json');
     await page.getByLabel('Context path').fill('/geo');
     await page.getByLabel('Version').fill('1.2.2');
     await page.getByRole('button', { name: 'Save revision' }).click();

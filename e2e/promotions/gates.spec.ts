@@ -81,8 +81,11 @@ async function promoteTheFix(browser: Browser) {
 
   // She fixes the endpoint in DEV.
   await alice.getByRole('link', { name: 'Edit definition' }).click();
-  const parts = alice.getByLabel(/Endpoints, plans, flows/);
-  await parts.fill((await parts.inputValue()).replace('http://accounts-dr', 'https://accounts-dr'));
+  // The JSON editor (CodeMirror) draws only the lines in view: the whole text is in the form's hidden field.
+  const text = await alice.locator('input[type="hidden"][name="parts"]').inputValue();
+  await alice
+    .getByRole('textbox', { name: /Endpoints, plans, flows/ })
+    .fill(text.replace('http://accounts-dr', 'https://accounts-dr'));
   await alice.getByLabel('Change message').fill('Serve the DR endpoint over https');
   await alice.getByRole('button', { name: 'Save revision' }).click();
   await expect(alice.getByText(/Saved as revision \d+\./)).toBeVisible();

@@ -1,3 +1,4 @@
+import { refresh } from 'next/cache';
 import { unstable_rethrow } from 'next/navigation';
 import { z } from 'zod';
 
@@ -27,8 +28,9 @@ function formValues(formData: FormData): Record<string, string> {
  * The one builder for form mutations. The returned function is a public endpoint: it resolves the
  * session into an Actor on the server, parses the form with zod, and calls the domain function, which
  * authorizes. Domain refusals become a typed state; anything else is logged, never shown.
- * `onSuccess` may redirect. `forPasswordChange`: the one action open to someone who must first
- * replace a one-time password.
+ * `onSuccess` may redirect. After a success or a conflict (someone else changed it first) the page
+ * behind is re-read, so what it shows is what is stored, never stale buttons. `forPasswordChange`:
+ * the one action open to someone who must first replace a one-time password.
  */
 export function formAction<S extends z.ZodType, R>(
   schema: S,
@@ -54,10 +56,12 @@ export function formAction<S extends z.ZodType, R>(
       result = await run(actor, parsed.data);
     } catch (error) {
       unstable_rethrow(error);
-      if (isAppError(error))
+      if (isAppError(error)) {
+        if (error.code === 'conflict') refresh();
         return { status: 'error', message: error.message, fieldErrors: error.fieldErrors, values };
+      }
       if (isDatabaseUnavailable(error))
-        return { status: 'error', message: databaseUnavailable().message, values };
+        return { status: 'error', message: databaseUnavailable(error).message, values };
       console.error('form action failed', error);
       return {
         status: 'error',
@@ -65,6 +69,7 @@ export function formAction<S extends z.ZodType, R>(
         values,
       };
     }
+    refresh();
     return onSuccess(result);
   };
 }

@@ -13,6 +13,21 @@ import { isUuid } from '@/lib/ids';
 
 import { apiDefinitionSchema, type ApiDefinition } from '@/db/definition';
 
+import { definitionBytes, definitionTooLargeMessage, maxDefinitionBytes } from './definition-size';
+
+/**
+ * The definition schema with the size limit in front: a definition over it is refused for that
+ * alone (the rest is not checked), with the message every face shows (lib/apis/definition-size.ts).
+ */
+export const sizeLimitedDefinitionSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const bytes = definitionBytes(value);
+    if (bytes > maxDefinitionBytes)
+      ctx.addIssue({ code: 'custom', message: definitionTooLargeMessage(bytes) });
+  })
+  .pipe(apiDefinitionSchema);
+
 export const updateApiDefinitionInput = z.object({
   apiId: z.string(),
   /** The revision the editor started from: saving over someone else's newer revision is refused. */
@@ -36,7 +51,8 @@ export async function updateApiDefinition(
   const { apiId, baseRevision, message } = input;
   if (!isUuid(apiId)) throw notFound('API');
 
-  const parsed = apiDefinitionSchema.safeParse(input.definition);
+  // Over the size limit, that alone is the refusal.
+  const parsed = sizeLimitedDefinitionSchema.safeParse(input.definition);
   if (!parsed.success) {
     throw new AppError('validation', 'The definition is invalid: nothing was saved.', {
       fieldErrors: toFieldErrors(parsed.error),

@@ -102,7 +102,7 @@ const problemStatuses: Record<number, string> = {
   403: 'Authenticated, but not allowed to do this on something the caller can see',
   404: 'Unknown, or outside the caller’s reach',
   409: 'A pending promotion of this API to that target exists (the body names it), the promotion is already decided, you already approved it, or (administration) the change is refused as it stands: the environment or group is still in use, the last organization admin, already so',
-  413: 'Body over 64 KiB',
+  413: 'Body over 64 KiB (for a definition: over the definition size limit plus 64 KiB)',
   415: 'Body is not JSON',
   422: 'No changes found between source and destination, a gate or an allowed-sources rule refuses it, or (for settings and policies) nothing changed',
   429: 'Too many requests (see Retry-After)',
@@ -293,7 +293,8 @@ const paths = {
   '/apis/{id}/definition': {
     put: {
       operationId: 'updateDefinition',
-      summary: 'Save a new definition: makes the next revision and returns it',
+      summary:
+        'Save a new definition: makes the next revision and returns it. A definition may be up to 1 MiB of JSON (400 over it)',
       parameters: [apiId],
       requestBody: body('DefinitionUpdate'),
       responses: responses(

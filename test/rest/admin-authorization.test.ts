@@ -16,7 +16,7 @@ vi.mock('@/lib/auth/auth', () => ({
 vi.mock('next/headers', () => ({
   headers: async () => new Headers({ 'user-agent': 'vitest', 'x-request-id': 'authz-table' }),
 }));
-vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined, refresh: () => undefined }));
 
 import * as environmentsActions from '@/app/(console)/admin/environments/actions';
 import * as groupsActions from '@/app/(console)/admin/groups/actions';

@@ -22,6 +22,7 @@ import * as rejectRoute from '@/app/api/v1/promotions/[id]/reject/route';
 import * as promotionRoute from '@/app/api/v1/promotions/[id]/route';
 import * as promotionsRoute from '@/app/api/v1/promotions/route';
 import { getDb } from '@/db';
+import { definitionBodyBytes } from '@/lib/apis/definition-size';
 import { noRequestContext } from '@/lib/auth/actor';
 import { startSession } from '@/lib/auth/sessions';
 import { apis, promotions, users } from '@/db/schema';
@@ -187,7 +188,7 @@ describe('PUT /apis/{id}/definition', () => {
     });
   });
 
-  it('400 names every invalid field; 400 for malformed JSON; 415 for other media; 413 over 64 KiB', async () => {
+  it('400 names every invalid field; 400 for malformed JSON; 415 for other media; 413 past the definition body limit', async () => {
     const api = await createTestApi();
     const invalid = await put(alice, api.id, {
       definition: { ...api.definition, contextPath: 'nope', endpoints: [] },
@@ -213,7 +214,7 @@ describe('PUT /apis/{id}/definition', () => {
     expectConforms('/apis/{id}/definition', 'put', text);
 
     const huge = await put(alice, api.id, {
-      definition: { ...api.definition, description: 'x'.repeat(70_000) },
+      definition: { ...api.definition, description: 'x'.repeat(definitionBodyBytes + 1) },
     });
     expect(huge.status).toBe(413);
     expectConforms('/apis/{id}/definition', 'put', huge);

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 
+import { definitionPartsJsonSchema } from '@/db/definition';
 import { getApi } from '@/lib/apis/queries';
 import { requireActor } from '@/lib/auth/session';
 import { orNotFound } from '@/lib/page-data';
@@ -36,6 +37,7 @@ export default async function EditDefinitionPage({
           apiId={api.id}
           baseRevision={api.currentRevision}
           cancelHref={`/environments/${envKey}/apis/${api.id}`}
+          partsSchema={definitionPartsJsonSchema()}
           initial={{ name, version, contextPath, description, parts: JSON.stringify(parts, null, 2) }}
         />
       </div>
