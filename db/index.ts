@@ -33,11 +33,6 @@ function openPostgres(url: string): Handle {
     max: postgresSettings.poolMax,
     // A database that does not answer a new connection within 5 s is down: fail (503), don't hang.
     connect_timeout: 5,
-    // Queue at most one query behind a running one (postgres.js pipelines up to 100 by default): a fast
-    // read queued behind a statement waiting on a lock waits out that lock timeout before its own, so
-    // deep pipelines turned a 2 s lock timeout into 503s after 4 and 6 s. Otherwise a query waits for a
-    // free connection. (0 would break transactions; the option is documented, its type is missing.)
-    ...({ max_pipeline: 1 } as object),
     connection: postgresSettings.connection,
     onnotice: () => {},
   });
