@@ -46,13 +46,14 @@ export default defineConfig({
       name: 'chromium',
       use: { ...devices['Desktop Chrome'], launchOptions },
       dependencies: ['setup'],
-      testIgnore: /(admin|dialects)\//,
+      testIgnore: /(admin|dialects|a11y)\//,
     },
     // Administration and the dialects change what every other spec sees (environments, lifecycle
-    // order, allowed sources, QA's policy for a moment): they run once the others are done.
+    // order, allowed sources, QA's policy for a moment): they run once the others are done, with the
+    // accessibility sweep, which wants the promotions the others made.
     {
       name: 'admin',
-      testMatch: /(admin|dialects)\/.*\.spec\.ts/,
+      testMatch: /(admin|dialects|a11y)\/.*\.spec\.ts/,
       use: { ...devices['Desktop Chrome'], launchOptions },
       dependencies: ['chromium'],
     },

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import localFont from 'next/font/local';
+import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
 
+import { themeCookie, themeOf } from '@/components/console/theme-cookie';
 import { Providers } from '@/components/providers';
 
 import './globals.css';
@@ -18,9 +20,11 @@ export const metadata: Metadata = {
   description: 'Promote API definitions between environments with approvals and an audit trail.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Light, dark, or the system's choice (app/globals.css): known before the first paint, so no flash.
+  const theme = themeOf((await cookies()).get(themeCookie)?.value);
   return (
-    <html lang="en" className={inter.variable}>
+    <html lang="en" className={inter.variable} data-theme={theme}>
       <body className="min-h-screen font-sans">
         <Providers>{children}</Providers>
       </body>

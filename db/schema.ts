@@ -198,6 +198,8 @@ export const apis = pgTable(
       .where(sql`${t.lifecycleState} <> 'archived'`),
     // The APIs page: one environment, sorted by name, keyset on (name, id).
     index('apis_environment_name_idx').on(t.environmentId, t.name, t.id),
+    // …or by last change, newest first, keyset on (updated_at, id).
+    index('apis_environment_updated_idx').on(t.environmentId, t.updatedAt.desc(), t.id.desc()),
     check('apis_current_revision_positive', sql`${t.currentRevision} >= 1`),
   ],
 );

@@ -1,6 +1,8 @@
+import { cookies } from 'next/headers';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 
+import { environmentCookie } from '@/components/console/environment-cookie';
 import { EnvironmentSwitcher } from '@/components/console/environment-switcher';
 import { NavLink } from '@/components/console/nav-link';
 import { NotificationBell } from '@/components/console/notification-bell';
@@ -23,7 +25,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   if (actor.mustChangePassword) {
     return (
       <div className="min-h-screen">
-        <header className="bg-slate-900">
+        <header className="bg-chrome">
           <div className="mx-auto flex max-w-7xl items-center gap-4 px-4 py-2 sm:px-6">
             <span className="text-lg font-bold tracking-tight text-white">Stageway</span>
             <div className="ml-auto">
@@ -42,20 +44,24 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       </div>
     );
   }
-  const [environments, canReadAudit] = await Promise.all([
+  const [environments, canReadAudit, cookieStore] = await Promise.all([
     listVisibleEnvironments(actor),
     auditReach(actor).then(Boolean),
+    cookies(),
   ]);
-  const home = environments[0] ? `/environments/${environments[0].key}/apis` : '/';
+  // The environment last worked in (the switcher remembers it), else the first in the lifecycle.
+  const remembered = cookieStore.get(environmentCookie)?.value;
+  const working = environments.find((environment) => environment.key === remembered) ?? environments[0];
+  const home = working ? `/environments/${working.key}/apis` : '/';
 
   return (
     <div className="min-h-screen">
-      <header className="bg-slate-900">
+      <header className="bg-chrome">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-2 sm:px-6">
           <Link href={home} className="text-lg font-bold tracking-tight text-white">
             Stageway
           </Link>
-          <EnvironmentSwitcher groups={byInstallation(environments)} />
+          <EnvironmentSwitcher groups={byInstallation(environments)} remembered={working?.key ?? ''} />
           <nav aria-label="Main" className="flex items-center gap-1">
             <NavLink href={home} match="/environments/">
               APIs

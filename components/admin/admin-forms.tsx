@@ -14,7 +14,7 @@ import { idle, type FormState } from '@/lib/actions/form-state';
 
 export type Action = (previous: FormState, formData: FormData) => Promise<FormState>;
 
-const card = 'space-y-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200';
+const card = 'space-y-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200';
 
 /** One button that runs an action on hidden fields, with its outcome next to it. */
 export function ActionButton({
@@ -62,7 +62,7 @@ export function OneTimePassword({ password, email }: { password: string; email?:
         channel you trust; it must be changed at the first sign-in.
       </p>
       <div className="flex items-center gap-2">
-        <code className="rounded bg-white px-2 py-1 font-mono text-base text-slate-900 ring-1 ring-amber-200">
+        <code className="rounded bg-surface px-2 py-1 font-mono text-base text-slate-900 ring-1 ring-amber-200">
           {password}
         </code>
         <Button

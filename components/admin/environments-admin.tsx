@@ -61,7 +61,7 @@ function InstallationSection({
   return (
     <section
       aria-labelledby={`installation-${installation.key}`}
-      className="space-y-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200"
+      className="space-y-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200"
     >
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h2 id={`installation-${installation.key}`} className="text-lg font-semibold">
@@ -191,7 +191,7 @@ function NewEnvironmentForm({ installations, action }: { installations: Installa
     <form
       action={submit}
       aria-labelledby="new-environment-heading"
-      className="space-y-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200"
+      className="space-y-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200"
     >
       <h2 id="new-environment-heading" className="text-lg font-semibold">
         New environment
@@ -254,7 +254,7 @@ function NewInstallationForm({ action }: { action: Action }) {
     <form
       action={submit}
       aria-labelledby="new-installation-heading"
-      className="space-y-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200"
+      className="space-y-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200"
     >
       <h2 id="new-installation-heading" className="text-lg font-semibold">
         New installation

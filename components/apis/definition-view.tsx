@@ -7,14 +7,14 @@ function Section({ title, count, children }: { title: string; count?: number; ch
   return (
     <section
       aria-labelledby={`section-${title}`}
-      className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200"
+      className="rounded-xl bg-surface shadow-sm ring-1 ring-slate-200"
     >
       <h2
         id={`section-${title}`}
         className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900"
       >
         {title}
-        {count !== undefined && <span className="ml-2 font-normal text-slate-400">{count}</span>}
+        {count !== undefined && <span className="ml-2 font-normal text-slate-500">{count}</span>}
       </h2>
       <div className="p-4 text-sm">{children}</div>
     </section>

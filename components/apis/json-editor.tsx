@@ -138,14 +138,17 @@ export default function JsonEditor(props: {
           { delay: 300 },
         ),
         EditorView.contentAttributes.of({
+          // A tab stop of its own, so the scrolling area is reachable by keyboard (axe).
+          tabindex: '0',
           'aria-label': latest.current.label,
           ...(latest.current.describedBy ? { 'aria-describedby': latest.current.describedBy } : {}),
         }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) latest.current.onChange(update.state.doc.toString());
         }),
+        // The editor keeps its light colours in dark mode too: its highlighting is made for them.
         EditorView.theme({
-          '&': { fontSize: '13px', maxHeight: '36rem' },
+          '&': { fontSize: '13px', maxHeight: '36rem', backgroundColor: '#fff', color: '#0f172a' },
           '.cm-scroller': { overflow: 'auto', fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' },
           '.cm-content': { minHeight: '16rem' },
         }),

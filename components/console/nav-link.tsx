@@ -29,7 +29,9 @@ export function NavLink({ href, match, children }: { href: string; match: string
       aria-current={isActive ? 'page' : undefined}
       className={cn(
         'rounded-md px-3 py-1.5 text-sm font-medium',
-        isActive ? 'bg-slate-800 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white',
+        isActive
+          ? 'bg-chrome-raised text-white'
+          : 'text-chrome-muted hover:bg-chrome-raised hover:text-white',
       )}
     >
       {children}

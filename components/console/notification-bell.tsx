@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 
+import { DateTime } from '@/components/ui/date-time';
 import { fetchJson } from '@/lib/fetch-json';
 
 type NotificationsJson = {
@@ -54,7 +55,7 @@ export function NotificationBell({ markReadAction }: { markReadAction: () => Pro
         aria-label={unread ? `Notifications (${unread} unread)` : 'Notifications'}
         aria-expanded={isOpen}
         onClick={toggle}
-        className="relative rounded-md p-1.5 text-slate-300 hover:bg-slate-800 hover:text-white"
+        className="relative rounded-md p-1.5 text-chrome-muted hover:bg-chrome-raised hover:text-white"
       >
         <svg
           aria-hidden
@@ -67,13 +68,13 @@ export function NotificationBell({ markReadAction }: { markReadAction: () => Pro
           <path d="M15 17h5l-1.4-1.4A2 2 0 0 1 18 14.2V11a6 6 0 1 0-12 0v3.2c0 .5-.2 1-.6 1.4L4 17h5m6 0a3 3 0 1 1-6 0" />
         </svg>
         {unread > 0 && (
-          <span className="absolute -right-1 -top-1 rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-slate-900">
+          <span className="absolute -right-1 -top-1 rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-chrome">
             {unread}
           </span>
         )}
       </button>
       {isOpen && (
-        <div className="absolute right-0 z-10 mt-2 w-80 rounded-md bg-white p-1 shadow-lg ring-1 ring-slate-200">
+        <div className="absolute right-0 z-10 mt-2 w-80 rounded-md bg-surface p-1 shadow-lg ring-1 ring-slate-200">
           <ul aria-label="Notifications" className="max-h-96 divide-y divide-slate-100 overflow-auto">
             {data?.items.map((item) => (
               <li key={item.id} className="px-3 py-2 text-sm">
@@ -89,7 +90,9 @@ export function NotificationBell({ markReadAction }: { markReadAction: () => Pro
                   <span className="font-medium">{item.title}</span>
                 )}
                 {item.body && <p className="text-slate-600">“{item.body}”</p>}
-                <p className="text-xs text-slate-400">{new Date(item.createdAt).toLocaleString()}</p>
+                <p className="text-xs text-slate-500">
+                  <DateTime value={item.createdAt} />
+                </p>
               </li>
             ))}
             {!data?.items.length && (

@@ -20,7 +20,7 @@ export function TasksNavLink() {
       {count > 0 && (
         <span
           aria-label={`${count} waiting`}
-          className="ml-1.5 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-slate-900"
+          className="ml-1.5 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-chrome"
         >
           {count}
         </span>

@@ -3,6 +3,8 @@
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 
+import { ThemePicker } from './theme-picker';
+
 export function UserMenu({
   name,
   email,
@@ -42,7 +44,7 @@ export function UserMenu({
         aria-expanded={isOpen}
         aria-haspopup="true"
         onClick={() => setIsOpen((open) => !open)}
-        className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-200 hover:bg-slate-800"
+        className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-chrome-muted hover:bg-chrome-raised"
       >
         <span
           aria-hidden
@@ -53,7 +55,7 @@ export function UserMenu({
         <span className="hidden sm:inline">{name}</span>
       </button>
       {isOpen && (
-        <div className="absolute right-0 z-10 mt-2 w-56 rounded-md bg-white p-1 shadow-lg ring-1 ring-slate-200">
+        <div className="absolute right-0 z-10 mt-2 w-56 rounded-md bg-surface p-1 shadow-lg ring-1 ring-slate-200">
           <div className="border-b border-slate-100 px-3 py-2">
             <p className="text-sm font-medium text-slate-900">{name}</p>
             <p className="truncate text-xs text-slate-500">{email}</p>
@@ -86,6 +88,7 @@ export function UserMenu({
           >
             REST API reference
           </Link>
+          <ThemePicker />
           <form action={signOutAction}>
             <button
               type="submit"

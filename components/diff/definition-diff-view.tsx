@@ -13,11 +13,20 @@ const partNames: Record<string, string> = {
 };
 
 /** What accepting changes in the target, part by part. */
-export function DefinitionDiffView({ diff, targetName }: { diff: DefinitionDiff; targetName: string }) {
+export function DefinitionDiffView({
+  diff,
+  targetName,
+  noChanges,
+}: {
+  diff: DefinitionDiff;
+  targetName: string;
+  /** What to say when nothing differs (default: the promotion's wording). */
+  noChanges?: string;
+}) {
   if (diff.parts.length === 0) {
     return (
-      <p className="rounded-xl bg-white p-4 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
-        No changes: {targetName} already holds exactly what this promotion brings.
+      <p className="rounded-xl bg-surface p-4 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
+        {noChanges ?? `No changes: ${targetName} already holds exactly what this promotion brings.`}
       </p>
     );
   }
@@ -27,7 +36,7 @@ export function DefinitionDiffView({ diff, targetName }: { diff: DefinitionDiff;
         <section
           key={part.part}
           aria-label={`Changes to ${partNames[part.part] ?? part.part}`}
-          className="overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-200"
+          className="overflow-hidden rounded-xl bg-surface shadow-sm ring-1 ring-slate-200"
         >
           <h3 className="border-b border-slate-100 px-4 py-2 text-sm font-semibold">
             {partNames[part.part] ?? part.part}{' '}

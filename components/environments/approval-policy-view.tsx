@@ -84,7 +84,10 @@ export function ApprovalPolicyView({
     ],
   ];
   return (
-    <section aria-label="Approval policy" className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+    <section
+      aria-label="Approval policy"
+      className="rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200"
+    >
       <p className="mb-3 text-sm text-slate-600">
         Promotions into {environmentName} are judged by{' '}
         {policy.version === 0 ? 'the default policy' : `version ${policy.version} of this policy`}, as it

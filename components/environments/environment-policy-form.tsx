@@ -115,7 +115,7 @@ function Errors({ state, field }: { state: FormState; field: string }) {
     );
   if (!messages.length) return null;
   return (
-    <ul className="text-sm text-red-600">
+    <ul className="text-sm text-red-700">
       {messages.map((message) => (
         <li key={message}>{message}</li>
       ))}
@@ -173,7 +173,7 @@ export function EnvironmentPolicyForm({ editor, action }: { editor: PolicyEditor
       <input type="hidden" name="payload" value={JSON.stringify(payloadOf(form, editor))} />
       <FormMessage state={state} />
 
-      <fieldset className="space-y-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <fieldset className="space-y-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200">
         <legend className="px-1 text-lg font-semibold">General</legend>
         <label className="block space-y-1 text-sm">
           <span className="font-medium text-slate-700">Name</span>
@@ -198,7 +198,7 @@ export function EnvironmentPolicyForm({ editor, action }: { editor: PolicyEditor
         <Errors state={state} field="settings.key" />
       </fieldset>
 
-      <fieldset className="space-y-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <fieldset className="space-y-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200">
         <legend className="px-1 text-lg font-semibold">Promotions into {editor.settings.name}</legend>
         <div role="radiogroup" aria-label="Accept promotions from" className="space-y-1 text-sm">
           <label className="flex items-center gap-2">
@@ -245,7 +245,7 @@ export function EnvironmentPolicyForm({ editor, action }: { editor: PolicyEditor
         />
       </fieldset>
 
-      <fieldset className="space-y-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <fieldset className="space-y-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200">
         <legend className="px-1 text-lg font-semibold">Approval</legend>
         <label className="flex items-center gap-2 text-sm">
           <span className="font-medium text-slate-700">Approvals required</span>
@@ -490,7 +490,7 @@ function GateEditor({
   const customs = rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => rule.rule === 'custom');
 
   return (
-    <fieldset className="space-y-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+    <fieldset className="space-y-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200">
       <legend className="px-1 text-lg font-semibold">{title}</legend>
       {gate === 'entryGate' && (
         <p className="text-sm text-slate-600">The context path must be free in the target: always on.</p>

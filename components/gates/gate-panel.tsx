@@ -29,7 +29,7 @@ export function GatePanel({
       {caption && <p className="text-sm text-slate-600">{caption}</p>}
       <div className="grid gap-3 md:grid-cols-2">
         {gates.map((gate) => (
-          <div key={gate.stage} className="rounded-xl bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
+          <div key={gate.stage} className="rounded-xl bg-surface p-4 text-sm shadow-sm ring-1 ring-slate-200">
             <p className="flex items-center gap-2 font-medium">
               {gate.stage === 'exit' ? 'Exit gate' : 'Entry gate'}
               <Badge tone={tones[gate.decision]}>{gate.decision}</Badge>

@@ -24,7 +24,7 @@ export function ApprovalList({ progress }: { progress: ApprovalProgress }) {
       {progress.approvals.length === 0 ? (
         <p className="text-sm text-slate-500">No approvals yet.</p>
       ) : (
-        <ul className="divide-y divide-slate-100 rounded-xl bg-white text-sm shadow-sm ring-1 ring-slate-200">
+        <ul className="divide-y divide-slate-100 rounded-xl bg-surface text-sm shadow-sm ring-1 ring-slate-200">
           {progress.approvals.map((approval) => (
             <li key={approval.userId} className="space-y-1 px-4 py-3">
               <p>

@@ -7,6 +7,7 @@ import { useActionState, useEffect, useState } from 'react';
 import { DefinitionDiffView } from '@/components/diff/definition-diff-view';
 import { GatePanel } from '@/components/gates/gate-panel';
 import { Button } from '@/components/ui/button';
+import { DateTime } from '@/components/ui/date-time';
 import { Dialog } from '@/components/ui/dialog';
 import { TextArea, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
@@ -184,7 +185,7 @@ export function PromoteDialog(props: {
                     <div key={target.key} className="flex items-center justify-between gap-2 text-sm">
                       <label
                         className={
-                          isDisabled ? 'flex items-center gap-2 text-slate-400' : 'flex items-center gap-2'
+                          isDisabled ? 'flex items-center gap-2 text-slate-500' : 'flex items-center gap-2'
                         }
                       >
                         <input
@@ -197,13 +198,20 @@ export function PromoteDialog(props: {
                         />
                         {target.isPending ? `${target.name} (pending)` : target.name}
                       </label>
-                      {target.pendingPromotionId && (
+                      {target.pendingPromotionId ? (
                         <Link
                           href={`/promotions/${target.pendingPromotionId}`}
                           className="text-xs font-semibold text-indigo-700 hover:underline"
                         >
                           View pending request
                         </Link>
+                      ) : (
+                        target.pendingRequest && (
+                          <span className="text-xs text-slate-600">
+                            Requested by {target.pendingRequest.requestedByName ?? 'a deleted user'},{' '}
+                            <DateTime value={target.pendingRequest.requestedAt} />
+                          </span>
+                        )
                       )}
                       {target.unavailableReason && (
                         <span className="text-xs text-slate-500">{target.unavailableReason}</span>
@@ -214,7 +222,7 @@ export function PromoteDialog(props: {
             </fieldset>
           ))}
           {state.fieldErrors?.target && (
-            <p className="text-sm text-red-600">{state.fieldErrors.target.join(', ')}</p>
+            <p className="text-sm text-red-700">{state.fieldErrors.target.join(', ')}</p>
           )}
           {selected && (
             <div className="rounded-md bg-slate-50 p-3 text-sm text-slate-700" aria-live="polite">
@@ -319,7 +327,7 @@ export function PromoteDialog(props: {
           {chosen && (
             <div aria-live="polite" className="space-y-3">
               {preview.status === 'loading' && <p className="text-sm text-slate-500">Checking…</p>}
-              {preview.status === 'error' && <p className="text-sm text-red-600">{preview.message}</p>}
+              {preview.status === 'error' && <p className="text-sm text-red-700">{preview.message}</p>}
               {preview.status === 'ready' && (
                 <>
                   <GatePanel evaluations={preview.evaluations} />
@@ -350,7 +358,7 @@ export function PromoteDialog(props: {
               </label>
               <label
                 className={
-                  directReason ? 'flex items-center gap-2 text-slate-400' : 'flex items-center gap-2'
+                  directReason ? 'flex items-center gap-2 text-slate-500' : 'flex items-center gap-2'
                 }
               >
                 <input

@@ -57,12 +57,12 @@ export function TaskList({
 
   if (query.isPending) return <p className="text-sm text-slate-500">Loading tasks…</p>;
   if (query.isError)
-    return <p className="text-sm text-red-600">The tasks could not be loaded: {query.error.message}</p>;
+    return <p className="text-sm text-red-700">The tasks could not be loaded: {query.error.message}</p>;
 
   const tasks = query.data.pages.flatMap((page) => page.items);
   if (tasks.length === 0) {
     return (
-      <p className="rounded-xl bg-white p-8 text-center text-sm text-slate-500 shadow-sm ring-1 ring-slate-200">
+      <p className="rounded-xl bg-surface p-8 text-center text-sm text-slate-500 shadow-sm ring-1 ring-slate-200">
         {waiting
           ? 'Nothing you approved is waiting for others.'
           : 'No promotion is waiting for your decision.'}
@@ -74,7 +74,7 @@ export function TaskList({
     <div className="space-y-3">
       <ul className="space-y-3" aria-label={waiting ? 'Waiting for others' : 'Tasks'}>
         {tasks.map((task) => (
-          <li key={task.id} className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+          <li key={task.id} className="rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200">
             <div className="flex flex-wrap items-center justify-between gap-2">
               <div className="flex flex-wrap items-center gap-2">
                 <Link

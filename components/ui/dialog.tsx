@@ -29,7 +29,7 @@ export function Dialog({
       ref={ref}
       onClose={onClose}
       aria-labelledby={titleId}
-      className="m-auto w-full max-w-lg rounded-xl bg-white p-0 shadow-xl backdrop:bg-slate-900/50"
+      className="m-auto w-full max-w-lg rounded-xl bg-surface p-0 shadow-xl backdrop:bg-slate-900/50"
     >
       <div className="space-y-4 p-6">
         <h2 id={titleId} className="text-lg font-semibold text-slate-900">

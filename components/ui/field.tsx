@@ -23,7 +23,7 @@ function FieldFrame({
       {children}
       {hint && !errors?.length && <p className="text-xs text-slate-500">{hint}</p>}
       {errors?.map((error) => (
-        <p key={error} id={`${id}-error`} className="text-sm text-red-600">
+        <p key={error} id={`${id}-error`} className="text-sm text-red-700">
           {error}
         </p>
       ))}

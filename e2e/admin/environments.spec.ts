@@ -1,21 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
-import { openApi, storageStateOf } from '../fixtures';
-
-/** No serious or critical accessibility violation on the page as it is now. */
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((violation) =>
-    ['serious', 'critical'].includes(violation.impact ?? ''),
-  );
-  expect(
-    serious.map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join('; ')})`,
-    ),
-  ).toEqual([]);
-}
+import { expectAccessible, openApi, storageStateOf } from '../fixtures';
 
 test.describe('as the organization admin', () => {
   test.use({ storageState: storageStateOf('admin') });

@@ -1,11 +1,12 @@
 import 'server-only';
 
-import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { getDb } from '@/db';
 import {
   apiGroups,
+  apiLifecycleState,
   apiRevisions,
   apis,
   environments,
@@ -17,7 +18,7 @@ import {
 import { can, canSeeApi, type Actor } from '@/lib/auth/actor';
 import { apiPermissionsFromEnvironmentRole, apiRolePermissions } from '@/lib/auth/permissions';
 import { getVisibleEnvironment, type EnvironmentSummary } from '@/lib/environments/queries';
-import { maxInt, notFound } from '@/lib/errors';
+import { maxInt, notFound, parseInput } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 import { decodeCursor, defaultPageSize, encodeCursor, type Page } from '@/lib/pagination';
 
@@ -49,17 +50,47 @@ export type ApiListItem = {
   updatedByName: string | null;
 };
 
-const apiCursor = z.object({ name: z.string(), id: z.uuid() });
+export const apiListFilters = z.object({
+  /** Part of the name or the context path, any case. */
+  q: z.string().trim().max(200).optional(),
+  state: z.enum(apiLifecycleState.enumValues).optional(),
+  /** By name (A–Z), or by last change (newest first). */
+  sort: z.enum(['name', 'changed']).default('name'),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(defaultPageSize),
+});
+export type ApiListFilters = z.input<typeof apiListFilters>;
 
-/** One environment's APIs the actor may see, by name, keyset-paginated on (name, id). */
+// The cursor holds the sort key of the last row: its name, or its change time as PostgreSQL wrote it
+// (microseconds kept, so no row is skipped or repeated).
+const byNameCursor = z.object({ name: z.string(), id: z.uuid() });
+const byChangeCursor = z.object({ changedAt: z.string().max(40), id: z.uuid() });
+
+/** `%` and `_` and `\` in a search match themselves, not any text. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * One environment's APIs the actor may see, found by part of their name or context path and by
+ * lifecycle state, by name or newest change first, keyset-paginated on (sort key, id).
+ */
 export async function listApis(
   actor: Actor,
   environmentKey: string,
-  options: { cursor?: string | null; limit?: number } = {},
+  input: ApiListFilters = {},
 ): Promise<{ environment: EnvironmentSummary } & Page<ApiListItem>> {
+  const filters = parseInput(apiListFilters, input);
   const environment = await getVisibleEnvironment(actor, environmentKey);
-  const limit = options.limit ?? defaultPageSize;
-  const after = decodeCursor(apiCursor, options.cursor);
+  const changedAt = sql<string>`${apis.updatedAt}::text`;
+  let after: SQL | undefined;
+  if (filters.sort === 'name') {
+    const cursor = decodeCursor(byNameCursor, filters.cursor);
+    if (cursor)
+      after = or(gt(apis.name, cursor.name), and(eq(apis.name, cursor.name), gt(apis.id, cursor.id)));
+  } else {
+    const cursor = decodeCursor(byChangeCursor, filters.cursor);
+    if (cursor && !Number.isNaN(Date.parse(cursor.changedAt)))
+      after = sql`(${apis.updatedAt}, ${apis.id}) < (${cursor.changedAt}::timestamptz, ${cursor.id}::uuid)`;
+  }
   const rows = await getDb()
     .select({
       id: apis.id,
@@ -70,25 +101,37 @@ export async function listApis(
       currentRevision: apis.currentRevision,
       updatedAt: apis.updatedAt,
       updatedByName: users.name,
+      changedAt,
     })
     .from(apis)
     .leftJoin(users, eq(users.id, apis.updatedBy))
     .where(
       and(
         readableApisIn(actor, environment.id),
-        after
-          ? or(gt(apis.name, after.name), and(eq(apis.name, after.name), gt(apis.id, after.id)))
+        filters.q
+          ? or(ilike(apis.name, likePattern(filters.q)), ilike(apis.contextPath, likePattern(filters.q)))
           : undefined,
+        filters.state ? eq(apis.lifecycleState, filters.state) : undefined,
+        after,
       ),
     )
-    .orderBy(asc(apis.name), asc(apis.id))
-    .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
+    .orderBy(
+      ...(filters.sort === 'name' ? [asc(apis.name), asc(apis.id)] : [desc(apis.updatedAt), desc(apis.id)]),
+    )
+    .limit(filters.limit + 1);
+  const items = rows.slice(0, filters.limit);
+  const last = rows[filters.limit - 1];
   return {
     environment,
     items,
-    nextCursor: rows.length > limit && last ? encodeCursor({ name: last.name, id: last.id }) : null,
+    nextCursor:
+      rows.length > filters.limit && last
+        ? encodeCursor(
+            filters.sort === 'name'
+              ? { name: last.name, id: last.id }
+              : { changedAt: last.changedAt, id: last.id },
+          )
+        : null,
   };
 }
 
@@ -158,6 +201,7 @@ export async function listApiMembers(api: ApiDetail) {
 
 export type RevisionListItem = {
   revision: number;
+  version: string;
   message: string | null;
   createdAt: Date;
   createdByName: string | null;
@@ -177,6 +221,7 @@ export async function listRevisions(
   const rows = await getDb()
     .select({
       revision: apiRevisions.revision,
+      version: sql<string>`${apiRevisions.definition} ->> 'version'`,
       message: apiRevisions.message,
       createdAt: apiRevisions.createdAt,
       createdByName: users.name,

@@ -18,17 +18,35 @@ async function allSeqs(where?: ReturnType<typeof sql>) {
   return rows.map((row) => row.seq);
 }
 
-/** Every page of a listing, following the cursors: what a user clicking "Older" would see. */
+/**
+ * Every page of a listing, following the cursors: what a user clicking "Older" would see. Then back
+ * from the last page with "Newer", which must show the same events in the same order.
+ */
 async function pageThrough(email: string, filters: AuditFilters, limit = 3) {
   const actor = await actorFor(email);
   const seen: number[] = [];
   let cursor: string | null = null;
+  let page: Awaited<ReturnType<typeof listAuditEvents>>;
+  let first = true;
   do {
-    const page = await listAuditEvents(actor, filters, { cursor, limit });
+    page = await listAuditEvents(actor, filters, { cursor, limit });
     expect(page.items.length).toBeLessThanOrEqual(limit);
+    expect(page.previousCursor === null).toBe(first);
     seen.push(...page.items.map((item) => item.seq));
     cursor = page.nextCursor;
+    first = false;
   } while (cursor);
+
+  const back: number[][] = [page.items.map((item) => item.seq)];
+  let before = page.previousCursor;
+  while (before) {
+    const newer = await listAuditEvents(actor, filters, { before, limit });
+    expect(newer.items.length).toBeLessThanOrEqual(limit);
+    expect(newer.nextCursor).not.toBeNull();
+    back.unshift(newer.items.map((item) => item.seq));
+    before = newer.previousCursor;
+  }
+  expect(back.flat()).toEqual(seen);
   return seen;
 }
 
@@ -150,6 +168,27 @@ describe('listAuditEvents', () => {
     await expect(listAuditEvents(await actorFor('dave@example.com'), {})).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+
+  it('names what events are about, and shows old mapped addresses plainly', async () => {
+    const admin = await actorFor('admin@example.com');
+    const payments = await apiNamed('qa', 'Payments');
+    await getDb().transaction((tx) =>
+      recordAudit(
+        tx,
+        { ...admin, context: { ...admin.context, ip: '::ffff:10.1.2.3' } },
+        { action: 'user.created', target: { type: 'user', id: admin.userId } },
+      ),
+    );
+    const { items } = await listAuditEvents(admin, {}, { limit: 100 });
+    const nameOf = (type: string, id: string) =>
+      items.find((item) => item.targetType === type && item.targetId === id)?.targetName;
+    expect(nameOf('api', payments.id)).toBe('Payments');
+    expect(nameOf('environment', dev)).toBe('DEV');
+    expect(nameOf('user', admin.userId)).toBe('Ada Admin');
+    // Not a known id: no name, the page shows the id.
+    expect(nameOf('promotion', 'p1')).toBeNull();
+    expect(items[0]!.sourceIp).toBe('10.1.2.3');
   });
 
   it('treats a cursor that does not decode as the first page', async () => {

@@ -1,11 +1,22 @@
 import 'server-only';
 
 import { and, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { alias, type PgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 
 import { getDb } from '@/db';
-import { apis, auditEventEnvironments, auditEvents, environments, users } from '@/db/schema';
+
+import {
+  apis,
+  apiTokens,
+  auditEventEnvironments,
+  auditEvents,
+  environments,
+  groups,
+  installations,
+  promotions,
+  users,
+} from '@/db/schema';
 import { can, type Actor } from '@/lib/auth/actor';
 import { notFound, type FieldErrors } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
@@ -172,24 +183,34 @@ export async function resolveAuditScope(actor: Actor, filters: AuditFilters): Pr
   return { environments: reachable, environmentNames, api, environmentIds, conditions };
 }
 
+const sourceEnvironment = alias(environments, 'source_environment');
+const targetEnvironment = alias(environments, 'target_environment');
+
 const auditCursor = z.object({ t: z.iso.datetime(), s: z.number().int() });
 
 /** Newest first, on the (occurred_at, seq) order every audit index continues in. */
-function keysetConditions(
-  occurredAt: PgColumn,
-  seq: PgColumn,
-  filters: AuditFilters,
-  cursor: z.infer<typeof auditCursor> | null,
-): SQL[] {
+function keysetConditions(occurredAt: PgColumn, seq: PgColumn, filters: AuditFilters, keyset: Keyset): SQL[] {
   const conditions: SQL[] = [];
   if (filters.from) conditions.push(gte(occurredAt, filters.from));
   if (filters.to) conditions.push(lt(occurredAt, filters.to));
-  if (cursor) conditions.push(sql`(${occurredAt}, ${seq}) < (${cursor.t}::timestamptz, ${cursor.s})`);
+  const { cursor } = keyset;
+  if (cursor)
+    conditions.push(
+      keyset.newer
+        ? sql`(${occurredAt}, ${seq}) > (${cursor.t}::timestamptz, ${cursor.s})`
+        : sql`(${occurredAt}, ${seq}) < (${cursor.t}::timestamptz, ${cursor.s})`,
+    );
   return conditions;
 }
 
-const newestFirst = (occurredAt: PgColumn, seq: PgColumn) =>
-  sql`${occurredAt} desc nulls last, ${seq} desc nulls last`;
+/** Where a page starts: below the cursor (older events, the default), or above it (newer ones). */
+type Keyset = { cursor: z.infer<typeof auditCursor> | null; newer: boolean };
+
+/** Newest first; a page of newer events is read oldest first from its cursor (the index backwards). */
+const pageOrder = (occurredAt: PgColumn, seq: PgColumn, newer: boolean) =>
+  newer
+    ? sql`${occurredAt} asc nulls first, ${seq} asc nulls first`
+    : sql`${occurredAt} desc nulls last, ${seq} desc nulls last`;
 
 export const auditListColumns = {
   seq: auditEvents.seq,
@@ -220,17 +241,11 @@ export const auditExportColumns = {
  * is one range of an index on audit_events; with one, one range per environment of the environment
  * index (the actor's environments are few), merged. Either way the cost is the page, not its depth.
  */
-function auditPageWhere(
-  scope: AuditScope,
-  filters: AuditFilters,
-  cursorText: string | null | undefined,
-  limit: number,
-) {
-  const cursor = decodeCursor(auditCursor, cursorText);
+function auditPageWhere(scope: AuditScope, filters: AuditFilters, keyset: Keyset, limit: number) {
   if (scope.environmentIds === null)
     return and(
       ...scope.conditions,
-      ...keysetConditions(auditEvents.occurredAt, auditEvents.seq, filters, cursor),
+      ...keysetConditions(auditEvents.occurredAt, auditEvents.seq, filters, keyset),
     );
   const legs = scope.environmentIds.map(
     (environmentId) =>
@@ -246,11 +261,11 @@ function auditPageWhere(
               auditEventEnvironments.occurredAt,
               auditEventEnvironments.seq,
               filters,
-              cursor,
+              keyset,
             ),
           ),
         )
-        .orderBy(newestFirst(auditEventEnvironments.occurredAt, auditEventEnvironments.seq))
+        .orderBy(pageOrder(auditEventEnvironments.occurredAt, auditEventEnvironments.seq, keyset.newer))
         .limit(limit + 1)})`,
   );
   return legs.length ? sql`${auditEvents.seq} in (${sql.join(legs, sql` union all `)})` : sql`false`;
@@ -258,74 +273,140 @@ function auditPageWhere(
 
 const pageLimit = (limit: number | undefined) => Math.min(Math.max(limit ?? defaultPageSize, 1), 1000);
 
-function toPage<T extends { occurredAt: Date; seq: number }>(rows: T[], limit: number) {
+type PageOptions = {
+  /** Older than this cursor's event (a `nextCursor`). */
+  cursor?: string | null;
+  /** Newer than this cursor's event (a `previousCursor`); wins over `cursor`. */
+  before?: string | null;
+  limit?: number;
+};
+
+function keysetOf(options: PageOptions): Keyset {
+  const before = decodeCursor(auditCursor, options.before);
+  return before
+    ? { cursor: before, newer: true }
+    : { cursor: decodeCursor(auditCursor, options.cursor), newer: false };
+}
+
+const cursorOf = (event: { occurredAt: Date; seq: number }) =>
+  encodeCursor({ t: event.occurredAt.toISOString(), s: event.seq });
+
+/**
+ * The page newest first, with a cursor to the older events after it and one to the newer events
+ * before it (null at either end of the trail).
+ */
+function toPage<T extends { occurredAt: Date; seq: number }>(rows: T[], limit: number, keyset: Keyset) {
+  const hasMore = rows.length > limit;
   const items = rows.slice(0, limit);
-  const last = items.at(-1);
+  if (keyset.newer) items.reverse();
+  const [newest, oldest] = [items.at(0), items.at(-1)];
+  const olderExist = keyset.newer ? Boolean(keyset.cursor) : hasMore;
+  const newerExist = keyset.newer ? hasMore : Boolean(keyset.cursor);
   return {
     items,
-    nextCursor:
-      rows.length > limit && last ? encodeCursor({ t: last.occurredAt.toISOString(), s: last.seq }) : null,
+    nextCursor: olderExist && oldest ? cursorOf(oldest) : null,
+    previousCursor: newerExist && newest ? cursorOf(newest) : null,
   };
 }
 
 /** One page of events with everything they hold: the export and the REST list. */
-export async function selectAuditExportPage(
-  scope: AuditScope,
-  filters: AuditFilters,
-  options: { cursor?: string | null; limit?: number },
-) {
+export async function selectAuditExportPage(scope: AuditScope, filters: AuditFilters, options: PageOptions) {
   const limit = pageLimit(options.limit);
+  const keyset = keysetOf(options);
   const rows = await getDb()
     .select(auditExportColumns)
     .from(auditEvents)
-    .where(auditPageWhere(scope, filters, options.cursor, limit))
-    .orderBy(newestFirst(auditEvents.occurredAt, auditEvents.seq))
+    .where(auditPageWhere(scope, filters, keyset, limit))
+    .orderBy(pageOrder(auditEvents.occurredAt, auditEvents.seq, keyset.newer))
     .limit(limit + 1);
-  return toPage(rows, limit);
+  return toPage(rows, limit, keyset);
 }
 
 export type AuditListItem = Awaited<ReturnType<typeof listAuditEvents>>['items'][number];
 
 /** The audit page: one page of events with names for what they mention. */
-export async function listAuditEvents(
-  actor: Actor,
-  filters: AuditFilters,
-  options: { cursor?: string | null; limit?: number } = {},
-) {
+export async function listAuditEvents(actor: Actor, filters: AuditFilters, options: PageOptions = {}) {
   const scope = await resolveAuditScope(actor, filters);
   const limit = pageLimit(options.limit);
+  const keyset = keysetOf(options);
   const rows = await getDb()
     .select(auditListColumns)
     .from(auditEvents)
-    .where(auditPageWhere(scope, filters, options.cursor, limit))
-    .orderBy(newestFirst(auditEvents.occurredAt, auditEvents.seq))
+    .where(auditPageWhere(scope, filters, keyset, limit))
+    .orderBy(pageOrder(auditEvents.occurredAt, auditEvents.seq, keyset.newer))
     .limit(limit + 1);
-  const page = toPage(rows, limit);
-  const apiIds = [
-    ...new Set(
-      page.items
-        .filter((item) => item.targetType === 'api' && isUuid(item.targetId))
-        .map((item) => item.targetId!),
-    ),
-  ];
-  const apiNames = new Map(
-    apiIds.length
-      ? (
-          await getDb().select({ id: apis.id, name: apis.name }).from(apis).where(inArray(apis.id, apiIds))
-        ).map((row) => [row.id, row.name])
-      : [],
-  );
+  const page = toPage(rows, limit, keyset);
+  const names = await targetNames(page.items);
   return {
     scope,
     nextCursor: page.nextCursor,
+    previousCursor: page.previousCursor,
     items: page.items.map((item) => ({
       ...item,
+      sourceIp: displayAddress(item.sourceIp),
       environments: item.environmentIds.map(
         (id) => scope.environmentNames.get(id) ?? { id, key: id, name: 'deleted environment' },
       ),
-      targetName: item.targetType === 'api' ? (apiNames.get(item.targetId ?? '') ?? null) : null,
+      targetName: names.get(`${item.targetType}:${item.targetId}`) ?? null,
     })),
   };
+}
+
+/** Events recorded before addresses were normalised may hold `::ffff:10.0.0.1`: shown as `10.0.0.1`. */
+const displayAddress = (address: string | null) =>
+  address?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1') ?? null;
+
+/**
+ * What events name, by name: APIs, promotions (their title, else "API SOURCE → TARGET"), users,
+ * groups, tokens, environments and installations, keyed `type:id`. One query per kind present; a
+ * target since deleted has no name (the page shows its kind and id).
+ */
+async function targetNames(
+  items: { targetType: string | null; targetId: string | null }[],
+): Promise<Map<string, string>> {
+  const idsOf = (type: string) => [
+    ...new Set(
+      items.filter((item) => item.targetType === type && isUuid(item.targetId)).map((item) => item.targetId!),
+    ),
+  ];
+  const db = getDb();
+  const lookups: Record<string, (ids: string[]) => Promise<{ id: string; name: string | null }[]>> = {
+    api: (ids) => db.select({ id: apis.id, name: apis.name }).from(apis).where(inArray(apis.id, ids)),
+    promotion: (ids) =>
+      db
+        .select({
+          id: promotions.id,
+          name: sql<string>`coalesce(${promotions.title}, ${apis.name} || ' ' || ${sourceEnvironment.name} || ' → ' || ${targetEnvironment.name})`,
+        })
+        .from(promotions)
+        .innerJoin(apis, eq(apis.id, promotions.apiId))
+        .innerJoin(sourceEnvironment, eq(sourceEnvironment.id, promotions.sourceEnvironmentId))
+        .innerJoin(targetEnvironment, eq(targetEnvironment.id, promotions.targetEnvironmentId))
+        .where(inArray(promotions.id, ids)),
+    user: (ids) => db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)),
+    group: (ids) =>
+      db.select({ id: groups.id, name: groups.name }).from(groups).where(inArray(groups.id, ids)),
+    token: (ids) =>
+      db.select({ id: apiTokens.id, name: apiTokens.name }).from(apiTokens).where(inArray(apiTokens.id, ids)),
+    environment: (ids) =>
+      db
+        .select({ id: environments.id, name: environments.name })
+        .from(environments)
+        .where(inArray(environments.id, ids)),
+    installation: (ids) =>
+      db
+        .select({ id: installations.id, name: installations.name })
+        .from(installations)
+        .where(inArray(installations.id, ids)),
+  };
+  const found = await Promise.all(
+    Object.entries(lookups).map(async ([type, lookup]) => {
+      const ids = idsOf(type);
+      const rows = ids.length ? await lookup(ids) : [];
+      return rows.map((row) => [`${type}:${row.id}`, row.name ?? ''] as const);
+    }),
+  );
+  return new Map(found.flat().filter(([, name]) => name));
 }
 
 /** One event with everything it holds, if the actor may read it; otherwise not_found. */
@@ -337,6 +418,7 @@ export async function getAuditEvent(actor: Actor, seqText: string) {
   const reachable = scope.environmentIds;
   if (!event || (reachable && !event.environmentIds.some((id) => reachable.includes(id))))
     throw notFound('Audit event');
+  const names = await targetNames([event]);
   const [target] =
     event.targetType === 'api' && isUuid(event.targetId)
       ? await getDb()
@@ -350,6 +432,8 @@ export async function getAuditEvent(actor: Actor, seqText: string) {
     environments: event.environmentIds.map(
       (id) => scope.environmentNames.get(id) ?? { id, key: id, name: 'deleted environment' },
     ),
+    sourceIp: displayAddress(event.sourceIp),
     targetApi: target ?? null,
+    targetName: names.get(`${event.targetType}:${event.targetId}`) ?? null,
   };
 }

@@ -100,7 +100,7 @@ describe('API visibility edges', () => {
     const first = await listApis(admin, 'dev', { limit: 4 });
     expect(first.items).toHaveLength(4);
     expect(first.nextCursor).not.toBeNull();
-    const second = await listApis(admin, 'dev', { limit: 4, cursor: first.nextCursor });
+    const second = await listApis(admin, 'dev', { limit: 4, cursor: first.nextCursor ?? undefined });
     expect([...first.items, ...second.items].map((api) => api.name)).toEqual(devApis);
     expect(second.nextCursor).toBeNull();
   });

@@ -248,12 +248,23 @@ const paths = {
   '/environments/{env}/apis': {
     get: {
       operationId: 'listApis',
-      summary: 'APIs of an environment, by name (keyset cursor)',
+      summary:
+        'APIs of an environment, found by name or context path and state, by name or last change (keyset cursor)',
       parameters: [
         pathParam('env', 'Environment key, e.g. dev'),
-        queryParam('cursor', 'From the previous page'),
+        queryParam('q', 'Part of the name or the context path, any case (at most 200 characters)'),
+        queryParam('state', 'Lifecycle state', {
+          type: 'string',
+          enum: ['created', 'published', 'unpublished', 'deprecated', 'archived'],
+        }),
+        queryParam('sort', 'name (A–Z, the default) or changed (newest change first)', {
+          type: 'string',
+          enum: ['name', 'changed'],
+        }),
+        queryParam('limit', 'Page size, 1–100 (default 25)', { type: 'integer', minimum: 1, maximum: 100 }),
+        queryParam('cursor', 'From the previous page (with the same q, state and sort)'),
       ],
-      responses: responses({ 200: { description: 'OK', schema: 'ApiList' } }, [404]),
+      responses: responses({ 200: { description: 'OK', schema: 'ApiList' } }, [400, 404]),
     },
   },
   '/environments/{env}/policy': {
@@ -448,7 +459,11 @@ Object.assign(paths, {
       operationId: 'listAuditEvents',
       summary:
         'The audit trail the caller may read (organization admins: all; AUDIT:READ: their environments), newest first',
-      parameters: [...auditFilterParams, queryParam('cursor', 'From the previous page')],
+      parameters: [
+        ...auditFilterParams,
+        queryParam('cursor', 'Older events: the nextCursor of a page'),
+        queryParam('before', 'Newer events: the previousCursor of a page'),
+      ],
       responses: responses({ 200: { description: 'OK', schema: 'AuditList' } }, [400, 404]),
     },
   },
@@ -776,6 +791,35 @@ Object.assign(paths, {
   },
 });
 
+// Operations grouped as the reference shows them, by the first segment of their path.
+const tagOfSegment: Record<string, string> = {
+  environments: 'Environments',
+  apis: 'APIs',
+  promotions: 'Promotions',
+  audit: 'Audit',
+  tokens: 'Tokens',
+  users: 'Administration',
+  groups: 'Administration',
+  installations: 'Administration',
+  health: 'Health',
+  'openapi.json': 'Reference',
+};
+
+function tagged(pathItems: Record<string, Record<string, unknown>>) {
+  return Object.fromEntries(
+    Object.entries(pathItems).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([key, value]) => {
+          const isOperation = typeof value === 'object' && value !== null && 'operationId' in value;
+          if (!isOperation || 'tags' in value) return [key, value];
+          return [key, { tags: [tagOfSegment[path.split('/')[1] ?? ''] ?? 'Other'], ...value }];
+        }),
+      ),
+    ]),
+  );
+}
+
 let cached: object | undefined;
 
 export function openApiDocument(): object {
@@ -789,7 +833,7 @@ export function openApiDocument(): object {
     },
     servers: [{ url: '/api/v1' }],
     security: [{ bearerToken: [] }],
-    paths,
+    paths: tagged(paths),
     components: {
       securitySchemes: {
         bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token (stw_…)' },

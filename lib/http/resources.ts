@@ -397,7 +397,7 @@ export function toApi(api: ApiDetail): z.input<typeof apiResource> {
   };
 }
 
-export function toRevision(revision: RevisionListItem): z.input<typeof revisionResource> {
+export function toRevision(revision: Omit<RevisionListItem, 'version'>): z.input<typeof revisionResource> {
   return {
     revision: revision.revision,
     message: revision.message,
@@ -515,7 +515,10 @@ export const auditEventResource = z.object({
 });
 export const auditListResponse = z.object({
   items: z.array(auditEventResource),
+  /** Older events: pass as `cursor`. */
   nextCursor: z.string().nullable(),
+  /** Newer events: pass as `before`. */
+  previousCursor: z.string().nullable(),
 });
 export const auditVerificationResource = z.object({
   isIntact: z.boolean(),

@@ -15,11 +15,12 @@ import {
   setEnvironmentRole,
 } from '@/test/fixtures';
 
+import { getApi } from '@/lib/apis/queries';
 import { updateApiDefinition } from '@/lib/apis/update-api-definition';
 
 import { approvePromotion } from './approve-promotion';
 import { cancelPromotion } from './cancel-promotion';
-import { countTasks, getPromotion, listTasks } from './queries';
+import { countTasks, getPromotion, listPromotionTargets, listTasks } from './queries';
 import { rejectPromotion } from './reject-promotion';
 import { requestPromotion } from './request-promotion';
 
@@ -522,5 +523,29 @@ describe.runIf(isPostgres())('concurrency on PostgreSQL', () => {
       expect(await apisWithCrossId(api.crossId, 'qa')).toHaveLength(0);
     }
     expect(await db().select().from(notifications).where(eq(notifications.promotionId, id))).toHaveLength(1);
+  });
+});
+
+describe('a target blocked by a request the actor cannot open', () => {
+  it('says who asked and when, without the id of a promotion they would get a 404 for', async () => {
+    const alice = await actorFor('alice@example.com');
+    const grace = await actorFor('grace@example.com');
+    const fromDev = await apiNamed('dev', 'Customer Accounts');
+    const request = await requestPromotion(alice, { apiId: fromDev.id, target: 'qa' });
+
+    const demoAccounts = await getApi(grace, 'demo', (await apiNamed('demo', 'Customer Accounts')).id);
+    const qa = (await listPromotionTargets(grace, demoAccounts)).find((target) => target.key === 'qa')!;
+    expect(qa).toMatchObject({
+      isPending: true,
+      pendingPromotionId: null,
+      pendingRequest: { requestedByName: 'Alice Publisher' },
+    });
+    expect(qa.pendingRequest!.requestedAt).toBeInstanceOf(Date);
+    // Alice opened it: she gets the link.
+    const mine = (await listPromotionTargets(alice, await getApi(alice, 'dev', fromDev.id))).find(
+      (target) => target.key === 'qa',
+    )!;
+    expect(mine.pendingPromotionId).toBe(request.id);
+    await cancelPromotion(alice, request.id);
   });
 });

@@ -398,6 +398,8 @@ export type PromotionTarget = {
   /** A request of this API to the target is open; its id only for those who may see it. */
   isPending: boolean;
   pendingPromotionId: string | null;
+  /** Who opened that request and when: shown to everyone, since it blocks them too. */
+  pendingRequest: { requestedByName: string | null; requestedAt: Date } | null;
   unavailableReason: string | null;
 };
 
@@ -427,8 +429,11 @@ export async function listPromotionTargets(actor: Actor, api: ApiDetail): Promis
         sourceEnvironmentId: promotions.sourceEnvironmentId,
         targetEnvironmentId: promotions.targetEnvironmentId,
         requestedBy: promotions.requestedBy,
+        requestedByName: users.name,
+        requestedAt: promotions.createdAt,
       })
       .from(promotions)
+      .leftJoin(users, eq(users.id, promotions.requestedBy))
       .where(and(eq(promotions.crossId, api.crossId), inArray(promotions.status, ['pending', 'applying']))),
     db
       .select({ id: apis.id, environmentId: apis.environmentId, currentRevision: apis.currentRevision })
@@ -453,6 +458,9 @@ export async function listPromotionTargets(actor: Actor, api: ApiDetail): Promis
             : null,
         isPending: Boolean(pending),
         pendingPromotionId: pending && canSeePromotion(actor, pending) ? pending.id : null,
+        pendingRequest: pending
+          ? { requestedByName: pending.requestedByName, requestedAt: pending.requestedAt }
+          : null,
         unavailableReason: isAllowedSource
           ? null
           : sourceRefusal(

@@ -23,7 +23,7 @@ export default async function LoginPage({ searchParams }: PageProps<'/login'>) {
           <p className="text-2xl font-bold tracking-tight text-indigo-700">Stageway</p>
           <h1 className="mt-2 text-lg font-semibold text-slate-900">Sign in to the console</h1>
         </div>
-        <div className="space-y-4 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <div className="space-y-4 rounded-xl bg-surface p-6 shadow-sm ring-1 ring-slate-200">
           {error === 'AccessDenied' && (
             <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-700">
               That account has no access to Stageway.

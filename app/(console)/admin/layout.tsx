@@ -9,7 +9,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   return (
     <div className="space-y-6">
       {actor.isOrgAdmin && (
-        <nav aria-label="Administration" className="flex gap-1 rounded-lg bg-slate-900 p-1">
+        <nav aria-label="Administration" className="flex gap-1 rounded-lg bg-chrome p-1">
           <NavLink href="/admin/users" match="/admin/users">
             Users
           </NavLink>

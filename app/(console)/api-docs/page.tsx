@@ -64,7 +64,7 @@ export default async function ApiDocsPage() {
               <article
                 key={`${method} ${path}`}
                 id={operation.operationId}
-                className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200"
+                className="rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200"
               >
                 <h3 className="flex flex-wrap items-center gap-2 font-mono text-sm">
                   <Badge tone={method === 'get' ? 'green' : 'indigo'}>{method.toUpperCase()}</Badge>

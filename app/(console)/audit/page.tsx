@@ -27,10 +27,16 @@ export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
   const { filters, errors } = parseAuditFilters(params);
   const hasErrors = Object.keys(errors).length > 0;
   const cursor = first(params.cursor) || null;
+  const before = first(params.before) || null;
   // With invalid filters nothing is listed, but the page (and the trail's existence) is still checked.
   const page = hasErrors
-    ? { scope: await orNotFound(resolveAuditScope(actor, {})), items: [], nextCursor: null }
-    : await orNotFound(listAuditEvents(actor, filters, { cursor }));
+    ? {
+        scope: await orNotFound(resolveAuditScope(actor, {})),
+        items: [],
+        nextCursor: null,
+        previousCursor: null,
+      }
+    : await orNotFound(listAuditEvents(actor, filters, { cursor, before }));
   const query = auditFilterParams(filters);
   const withQuery = (extra: Record<string, string>) => {
     const next = new URLSearchParams(query);
@@ -94,7 +100,7 @@ export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
         </p>
       )}
 
-      <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <div className="overflow-x-auto rounded-xl bg-surface shadow-sm ring-1 ring-slate-200">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
@@ -138,8 +144,8 @@ export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
                 </td>
                 <td className="px-4 py-2">
                   {event.actorName}
-                  {event.actorType !== 'user' && <span className="text-slate-400"> ({event.actorType})</span>}
-                  {event.sourceIp && <span className="block text-xs text-slate-400">{event.sourceIp}</span>}
+                  {event.actorType !== 'user' && <span className="text-slate-500"> ({event.actorType})</span>}
+                  {event.sourceIp && <span className="block text-xs text-slate-500">{event.sourceIp}</span>}
                 </td>
                 <td className="px-4 py-2 font-medium">
                   {auditActions[event.action as AuditAction] ?? event.action}
@@ -148,8 +154,14 @@ export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
                   {event.environments.map((environment) => environment.name).join(', ')}
                 </td>
                 <td className="px-4 py-2 text-slate-700">
-                  {event.targetName ??
-                    (event.targetType ? `${event.targetType} ${event.targetId?.slice(0, 8)}` : '—')}
+                  {event.targetType ? (
+                    <>
+                      {event.targetName ?? <span className="font-mono">{event.targetId?.slice(0, 8)}</span>}
+                      <span className="block text-xs text-slate-500">{event.targetType}</span>
+                    </>
+                  ) : (
+                    '—'
+                  )}
                 </td>
                 <td className="px-4 py-2">
                   <OutcomeBadge outcome={event.outcome} />
@@ -170,9 +182,17 @@ export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
         </table>
       </div>
       <nav aria-label="Pagination" className="flex justify-end gap-3 text-sm">
-        {cursor && (
+        {(cursor || before) && (
           <Link href={`/audit?${query}`} className="font-semibold text-indigo-700 hover:underline">
             Newest
+          </Link>
+        )}
+        {page.previousCursor && (
+          <Link
+            href={`/audit?${withQuery({ before: page.previousCursor })}`}
+            className="font-semibold text-indigo-700 hover:underline"
+          >
+            Newer events
           </Link>
         )}
         {page.nextCursor && (

@@ -26,7 +26,7 @@ export default async function GroupsAdminPage() {
         </p>
       </div>
       <div className="grid gap-6 lg:grid-cols-3">
-        <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200 lg:col-span-2">
+        <div className="overflow-x-auto rounded-xl bg-surface shadow-sm ring-1 ring-slate-200 lg:col-span-2">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Groups</caption>
             <thead className="bg-slate-50 text-left text-slate-700">

@@ -44,7 +44,7 @@ export default async function UsersAdminPage({ searchParams }: PageProps<'/admin
           {page.items.length === 0 ? (
             <p className="text-sm text-slate-600">No user matches “{query}”.</p>
           ) : (
-            <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+            <div className="overflow-x-auto rounded-xl bg-surface shadow-sm ring-1 ring-slate-200">
               <table className="min-w-full divide-y divide-slate-200 text-sm">
                 <thead className="bg-slate-50 text-left text-slate-700">
                   <tr>

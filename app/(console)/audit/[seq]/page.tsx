@@ -37,7 +37,7 @@ export default async function AuditEventPage({ params }: PageProps<'/audit/[seq]
           API {event.targetApi.name}
         </Link>
       ) : event.targetType ? (
-        `${event.targetType} ${event.targetId}`
+        `${event.targetType} ${event.targetName ? `${event.targetName} (${event.targetId})` : event.targetId}`
       ) : (
         '—'
       ),
@@ -64,7 +64,7 @@ export default async function AuditEventPage({ params }: PageProps<'/audit/[seq]
           Event {event.seq} · {auditActions[event.action as AuditAction] ?? event.action}
         </h1>
       </div>
-      <dl className="grid gap-x-6 gap-y-2 rounded-xl bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200 sm:grid-cols-[12rem_1fr]">
+      <dl className="grid gap-x-6 gap-y-2 rounded-xl bg-surface p-4 text-sm shadow-sm ring-1 ring-slate-200 sm:grid-cols-[12rem_1fr]">
         {facts.map(([term, value]) => (
           <div key={term} className="contents">
             <dt className="font-medium text-slate-500">{term}</dt>
@@ -73,7 +73,7 @@ export default async function AuditEventPage({ params }: PageProps<'/audit/[seq]
         ))}
       </dl>
 
-      <section aria-labelledby="changes" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <section aria-labelledby="changes" className="rounded-xl bg-surface shadow-sm ring-1 ring-slate-200">
         <h2 id="changes" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold">
           Changes
         </h2>

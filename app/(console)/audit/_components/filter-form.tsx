@@ -42,7 +42,7 @@ function Select({
         {children}
       </select>
       {errors?.map((error) => (
-        <p key={error} id={`${name}-error`} className="text-sm text-red-600">
+        <p key={error} id={`${name}-error`} className="text-sm text-red-700">
           {error}
         </p>
       ))}
@@ -67,7 +67,7 @@ export function FilterForm({
       method="get"
       action="/audit"
       aria-label="Filters"
-      className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-4"
+      className="grid gap-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-4"
     >
       <TextField
         label="From (UTC)"

@@ -159,7 +159,7 @@ export default async function PromotionPage({ params }: PageProps<'/promotions/[
       {(promotion.title || promotion.message) && (
         <section
           aria-label="Request"
-          className="rounded-xl bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200"
+          className="rounded-xl bg-surface p-4 text-sm shadow-sm ring-1 ring-slate-200"
         >
           {promotion.title && <p className="font-semibold">{promotion.title}</p>}
           {promotion.message && (

@@ -49,7 +49,7 @@ export default async function SessionsPage() {
       </div>
       <ul
         aria-label="Active sessions"
-        className="divide-y divide-slate-100 rounded-xl bg-white shadow-sm ring-1 ring-slate-200"
+        className="divide-y divide-slate-100 rounded-xl bg-surface shadow-sm ring-1 ring-slate-200"
       >
         {sessions.map((session) => (
           <li

@@ -5,6 +5,13 @@ import { auditFiltersFrom, toAuditEvent } from '@/lib/http/resources';
 /** The audit trail the caller may read, newest first, with the audit page's filters and cursor. */
 export const GET = apiRoute(async ({ actor, request }) => {
   const params = new URL(request.url).searchParams;
-  const page = await listAuditEvents(actor, auditFiltersFrom(params), { cursor: params.get('cursor') });
-  return json({ items: page.items.map(toAuditEvent), nextCursor: page.nextCursor });
+  const page = await listAuditEvents(actor, auditFiltersFrom(params), {
+    cursor: params.get('cursor'),
+    before: params.get('before'),
+  });
+  return json({
+    items: page.items.map(toAuditEvent),
+    nextCursor: page.nextCursor,
+    previousCursor: page.previousCursor,
+  });
 });

@@ -49,7 +49,7 @@ export default async function GroupAdminPage({ params }: PageProps<'/admin/group
       <div className="grid gap-6 lg:grid-cols-3">
         <section
           aria-labelledby="members-heading"
-          className="space-y-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 lg:col-span-2"
+          className="space-y-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200 lg:col-span-2"
         >
           <h2 id="members-heading" className="text-lg font-semibold">
             Members

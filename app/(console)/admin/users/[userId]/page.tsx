@@ -22,7 +22,7 @@ import {
 
 export const metadata: Metadata = { title: 'User · Administration' };
 
-const section = 'space-y-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200';
+const section = 'space-y-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200';
 
 export default async function UserAdminPage({ params }: PageProps<'/admin/users/[userId]'>) {
   const actor = await requireActor();

@@ -2,20 +2,41 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 
 import { LifecycleBadge } from '@/components/apis/lifecycle-badge';
+import { buttonClass } from '@/components/ui/button';
 import { DateTime } from '@/components/ui/date-time';
-import { listApis } from '@/lib/apis/queries';
+import { SelectField, TextField } from '@/components/ui/field';
+import { apiLifecycleState } from '@/db/schema';
+import { apiListFilters, listApis } from '@/lib/apis/queries';
 import { requireActor } from '@/lib/auth/session';
+import { toFieldErrors } from '@/lib/errors';
 import { orNotFound } from '@/lib/page-data';
 
 export const metadata: Metadata = { title: 'APIs' };
 
 export default async function ApisPage({ params, searchParams }: PageProps<'/environments/[envKey]/apis'>) {
   const { envKey } = await params;
-  const { after } = await searchParams;
-  const actor = await requireActor();
-  const page = await orNotFound(
-    listApis(actor, envKey, { cursor: typeof after === 'string' ? after : null }),
+  const query = await searchParams;
+  const one = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
+  const values = { q: one('q'), state: one('state'), sort: one('sort'), cursor: one('after') };
+  // What the URL asks for; a value the list cannot take is named on its field and left out.
+  const parsed = apiListFilters.safeParse(values);
+  const errors = parsed.success ? {} : toFieldErrors(parsed.error);
+  const filters = apiListFilters.parse(
+    Object.fromEntries(Object.entries(values).filter(([name]) => !errors[name])),
   );
+  const actor = await requireActor();
+  const page = await orNotFound(listApis(actor, envKey, filters));
+  const base = `/environments/${envKey}/apis`;
+  const withParams = (extra: Record<string, string>) => {
+    const next = new URLSearchParams();
+    if (filters.q) next.set('q', filters.q);
+    if (filters.state) next.set('state', filters.state);
+    if (filters.sort !== 'name') next.set('sort', filters.sort);
+    for (const [key, value] of Object.entries(extra)) next.set(key, value);
+    const text = next.toString();
+    return text ? `${base}?${text}` : base;
+  };
+  const isFiltered = Boolean(filters.q || filters.state);
 
   return (
     <div className="space-y-4">
@@ -31,7 +52,38 @@ export default async function ApisPage({ params, searchParams }: PageProps<'/env
           Approval policy
         </Link>
       </div>
-      <div className="overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <form
+        method="get"
+        action={base}
+        role="search"
+        aria-label="Find APIs"
+        className="grid gap-3 rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-[2fr_1fr_1fr_auto] sm:items-end"
+      >
+        <TextField
+          label="Search"
+          name="q"
+          type="search"
+          placeholder="Name or context path"
+          defaultValue={values.q ?? ''}
+          errors={errors.q}
+        />
+        <SelectField label="State" name="state" defaultValue={values.state ?? ''} errors={errors.state}>
+          <option value="">Any state</option>
+          {apiLifecycleState.enumValues.map((state) => (
+            <option key={state} value={state}>
+              {state}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="Sort by" name="sort" defaultValue={filters.sort} errors={errors.sort}>
+          <option value="name">Name</option>
+          <option value="changed">Last change</option>
+        </SelectField>
+        <button type="submit" className={buttonClass('primary')}>
+          Find
+        </button>
+      </form>
+      <div className="overflow-hidden rounded-xl bg-surface shadow-sm ring-1 ring-slate-200">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
@@ -70,15 +122,24 @@ export default async function ApisPage({ params, searchParams }: PageProps<'/env
                 </td>
                 <td className="px-4 py-3 text-slate-600">
                   <DateTime value={api.updatedAt} />
-                  {api.updatedByName && <span className="text-slate-400"> · {api.updatedByName}</span>}
-                  <span className="text-slate-400"> · rev {api.currentRevision}</span>
+                  {api.updatedByName && <span className="text-slate-500"> · {api.updatedByName}</span>}
+                  <span className="text-slate-500"> · rev {api.currentRevision}</span>
                 </td>
               </tr>
             ))}
             {page.items.length === 0 && (
               <tr>
                 <td colSpan={5} className="px-4 py-10 text-center text-slate-500">
-                  No APIs in {page.environment.name} yet.
+                  {isFiltered ? (
+                    <>
+                      No API in {page.environment.name} matches.{' '}
+                      <Link href={base} className="font-semibold text-indigo-700 hover:underline">
+                        Show all
+                      </Link>
+                    </>
+                  ) : (
+                    <>No APIs in {page.environment.name} yet.</>
+                  )}
                 </td>
               </tr>
             )}
@@ -86,17 +147,14 @@ export default async function ApisPage({ params, searchParams }: PageProps<'/env
         </table>
       </div>
       <nav aria-label="Pagination" className="flex justify-end gap-3 text-sm">
-        {after && (
-          <Link
-            href={`/environments/${envKey}/apis`}
-            className="font-semibold text-indigo-700 hover:underline"
-          >
+        {filters.cursor && (
+          <Link href={withParams({})} className="font-semibold text-indigo-700 hover:underline">
             First page
           </Link>
         )}
         {page.nextCursor && (
           <Link
-            href={`/environments/${envKey}/apis?after=${page.nextCursor}`}
+            href={withParams({ after: page.nextCursor })}
             className="font-semibold text-indigo-700 hover:underline"
           >
             Next page

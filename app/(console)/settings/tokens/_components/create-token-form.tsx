@@ -39,7 +39,7 @@ function NewToken({ token, name }: { token: string; name: string }) {
           readOnly
           value={token}
           onFocus={(event) => event.currentTarget.select()}
-          className="block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
+          className="block w-full rounded-md border-0 bg-surface px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
         />
         <Button type="button" variant="secondary" onClick={copy}>
           {copied === 'yes' ? 'Copied' : 'Copy'}

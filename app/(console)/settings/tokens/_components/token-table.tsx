@@ -56,7 +56,7 @@ function RevokeButton(props: { tokenId: string; name: string; onDone: (state: Fo
   );
 }
 
-const never = <span className="text-slate-400">Never</span>;
+const never = <span className="text-slate-500">Never</span>;
 
 export function TokenTable({ tokens }: { tokens: ApiTokenSummary[] }) {
   const [outcome, setOutcome] = useState<FormState | null>(null);
@@ -66,7 +66,7 @@ export function TokenTable({ tokens }: { tokens: ApiTokenSummary[] }) {
     <div className="space-y-3">
       {outcome && <FormMessage state={outcome} />}
       <div className="overflow-x-auto rounded-lg ring-1 ring-slate-200">
-        <table aria-label="API tokens" className="min-w-full divide-y divide-slate-200 bg-white text-sm">
+        <table aria-label="API tokens" className="min-w-full divide-y divide-slate-200 bg-surface text-sm">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
             <tr>
               <th className="px-3 py-2">Name</th>

@@ -60,7 +60,7 @@ export default async function ApiPage({
             {canReadAuditOf(actor, api.environmentId) && (
               <>
                 {' · '}
-                <Link href={`/audit?api=${api.id}`} className="text-indigo-700 hover:underline">
+                <Link href={`/audit?api=${api.id}`} className="text-indigo-700 underline">
                   Audit history
                 </Link>
               </>
@@ -95,7 +95,7 @@ export default async function ApiPage({
 
       <DefinitionView definition={definition} />
 
-      <section aria-labelledby="promotions" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <section aria-labelledby="promotions" className="rounded-xl bg-surface shadow-sm ring-1 ring-slate-200">
         <h2 id="promotions" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold">
           Promotions
         </h2>
@@ -104,7 +104,7 @@ export default async function ApiPage({
             <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
               <tr>
                 <th scope="col" className="px-4 py-2">
-                  Target
+                  What travelled
                 </th>
                 <th scope="col" className="px-4 py-2">
                   Status
@@ -116,7 +116,7 @@ export default async function ApiPage({
                   Decided
                 </th>
                 <th scope="col" className="px-4 py-2">
-                  Reason
+                  Comment or reason
                 </th>
               </tr>
             </thead>
@@ -128,9 +128,8 @@ export default async function ApiPage({
                       href={`/promotions/${promotion.id}`}
                       className="font-medium text-indigo-700 hover:underline"
                     >
-                      {promotion.targetName}
-                    </Link>{' '}
-                    <span className="text-slate-500">rev {promotion.sourceRevision}</span>
+                      Revision {promotion.sourceRevision}: {promotion.sourceName} → {promotion.targetName}
+                    </Link>
                   </td>
                   <td className="px-4 py-2">
                     <PromotionStatusBadge status={promotion.status} />
@@ -159,7 +158,10 @@ export default async function ApiPage({
 
       <div className="grid gap-4 lg:grid-cols-2">
         {membership && (
-          <section aria-labelledby="members" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+          <section
+            aria-labelledby="members"
+            className="rounded-xl bg-surface shadow-sm ring-1 ring-slate-200"
+          >
             <h2 id="members" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold">
               Members and groups
             </h2>
@@ -196,10 +198,20 @@ export default async function ApiPage({
           </section>
         )}
 
-        <section aria-labelledby="revisions" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+        <section
+          aria-labelledby="revisions"
+          className="rounded-xl bg-surface shadow-sm ring-1 ring-slate-200"
+        >
           <h2 id="revisions" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold">
             Revision history
           </h2>
+          {api.currentRevision > 1 && (
+            <p className="border-b border-slate-100 px-4 py-2 text-sm">
+              <Link href={`${base}/compare`} className="font-semibold text-indigo-700 hover:underline">
+                Compare revisions
+              </Link>
+            </p>
+          )}
           <ol className="divide-y divide-slate-100 text-sm">
             {revisions.items.map((revision) => (
               <li
@@ -219,6 +231,15 @@ export default async function ApiPage({
                     </span>
                   )}
                   {revision.message && <span className="ml-2 text-slate-700">{revision.message}</span>}
+                  {revision.revision > 1 && (
+                    <Link
+                      href={`${base}/compare?from=${revision.revision - 1}&to=${revision.revision}`}
+                      className="ml-2 text-xs font-semibold text-indigo-700 hover:underline"
+                      aria-label={`Compare revision ${revision.revision} with the one before`}
+                    >
+                      changes
+                    </Link>
+                  )}
                 </span>
                 <span className="text-xs text-slate-500">
                   <DateTime value={revision.createdAt} />

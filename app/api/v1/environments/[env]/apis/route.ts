@@ -3,8 +3,7 @@ import { apiRoute, json } from '@/lib/http/api-route';
 import { toApiSummary } from '@/lib/http/resources';
 
 export const GET = apiRoute<{ env: string }>(async ({ actor, request, params }) => {
-  const cursor = new URL(request.url).searchParams.get('cursor');
-  const page = await listApis(actor, params.env, { cursor });
+  const page = await listApis(actor, params.env, Object.fromEntries(new URL(request.url).searchParams));
   return json({
     environment: { key: page.environment.key, name: page.environment.name },
     items: page.items.map(toApiSummary),

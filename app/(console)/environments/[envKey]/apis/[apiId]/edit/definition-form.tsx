@@ -244,7 +244,7 @@ export function DefinitionForm(props: {
             )
           )}
           {[...(errors.parts ?? []), ...(errors._ ?? []), ...partErrors].map((error) => (
-            <p key={error} className="text-sm text-red-600">
+            <p key={error} className="text-sm text-red-700">
               {error}
             </p>
           ))}

@@ -31,7 +31,7 @@ export default async function EditDefinitionPage({
           Saving makes revision {api.currentRevision + 1}; earlier revisions stay as they are.
         </p>
       </div>
-      <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
+      <div className="rounded-xl bg-surface p-6 shadow-sm ring-1 ring-slate-200">
         <DefinitionForm
           envKey={envKey}
           apiId={api.id}

@@ -39,6 +39,16 @@ export default async function RevisionPage({
           {revision.createdByName && <> · {revision.createdByName}</>}
         </p>
         <p className="font-mono text-sm text-slate-600">{revision.definition.contextPath}</p>
+        {revision.revision !== api.currentRevision && (
+          <p className="text-sm">
+            <Link
+              href={`/environments/${envKey}/apis/${api.id}/compare?from=${revision.revision}&to=${api.currentRevision}`}
+              className="font-semibold text-indigo-700 hover:underline"
+            >
+              Compare with current
+            </Link>
+          </p>
+        )}
       </div>
       <DefinitionView definition={revision.definition} />
     </div>

@@ -1,0 +1,1 @@
+CREATE INDEX "apis_environment_updated_idx" ON "apis" USING btree ("environment_id","updated_at" DESC,"id" DESC);
