@@ -1,19 +1,11 @@
 import type { Metadata } from 'next';
 
-import { Badge } from '@/components/ui/badge';
+import { ApiReference } from '@/components/api-docs/api-reference';
 import { requireActor } from '@/lib/auth/session';
 import { problemTitles } from '@/lib/http/problem';
 import { openApiDocument } from '@/lib/http/openapi';
 
 export const metadata: Metadata = { title: 'REST API' };
-
-type Operation = {
-  operationId: string;
-  summary: string;
-  parameters?: { name: string; in: string; required?: boolean; description?: string }[];
-  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
-  responses: Record<string, { description: string }>;
-};
 
 const problemDetails: Record<string, string> = {
   validation:
@@ -31,11 +23,8 @@ const problemDetails: Record<string, string> = {
   internal: '500 — our fault; nothing was half-applied.',
 };
 
-const httpMethods = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
-
 export default async function ApiDocsPage() {
   await requireActor();
-  const document = openApiDocument() as { paths: Record<string, Record<string, Operation>> };
 
   return (
     <div className="max-w-4xl space-y-8">
@@ -56,52 +45,7 @@ export default async function ApiDocsPage() {
         <h2 id="operations" className="text-lg font-semibold">
           Operations
         </h2>
-        {Object.entries(document.paths).flatMap(([path, item]) =>
-          // A path item also holds `servers` (the dialects' own base URLs): only its operations are listed.
-          Object.entries(item)
-            .filter(([method]) => httpMethods.has(method))
-            .map(([method, operation]) => (
-              <article
-                key={`${method} ${path}`}
-                id={operation.operationId}
-                className="rounded-xl bg-surface p-4 shadow-sm ring-1 ring-slate-200"
-              >
-                <h3 className="flex flex-wrap items-center gap-2 font-mono text-sm">
-                  <Badge tone={method === 'get' ? 'green' : 'indigo'}>{method.toUpperCase()}</Badge>
-                  /api/v1{path}
-                </h3>
-                <p className="mt-1 text-sm text-slate-700">{operation.summary}</p>
-                {operation.parameters?.length ? (
-                  <p className="mt-2 text-xs text-slate-600">
-                    Parameters:{' '}
-                    {operation.parameters
-                      .map(
-                        (parameter) =>
-                          `${parameter.name} (${parameter.in}${parameter.required ? ', required' : ''})`,
-                      )
-                      .join(', ')}
-                  </p>
-                ) : null}
-                {operation.requestBody && (
-                  <p className="mt-1 text-xs text-slate-600">
-                    Body:{' '}
-                    <code>
-                      {Object.values(operation.requestBody.content)[0]?.schema.$ref?.split('/').at(-1) ??
-                        Object.keys(operation.requestBody.content).join(', ')}
-                    </code>{' '}
-                    (JSON)
-                  </p>
-                )}
-                <ul className="mt-2 flex flex-wrap gap-2 text-xs">
-                  {Object.entries(operation.responses).map(([status, response]) => (
-                    <li key={status} title={response.description}>
-                      <Badge tone={status.startsWith('2') ? 'green' : 'gray'}>{status}</Badge>
-                    </li>
-                  ))}
-                </ul>
-              </article>
-            )),
-        )}
+        <ApiReference spec={openApiDocument()} />
       </section>
 
       <section aria-labelledby="problems" className="space-y-2">
