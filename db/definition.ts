@@ -8,8 +8,8 @@ import { z } from 'zod';
 const name = z.string().trim().min(1, 'Required').max(100, 'At most 100 characters');
 const httpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
-export const definitionParts = ['endpoints', 'plans', 'flows', 'properties', 'pages', 'metadata'] as const;
-export type DefinitionPart = (typeof definitionParts)[number];
+// Kept in a module of their own so browser code (the diff) can use them without zod.
+export { definitionParts, type DefinitionPart } from './definition-parts';
 
 export const endpointSchema = z.object({
   name,

@@ -1,7 +1,8 @@
 import { diffLines } from 'diff';
 import microdiff from 'microdiff';
 
-import { definitionParts, type ApiDefinition } from '@/db/definition';
+import type { ApiDefinition } from '@/db/definition';
+import { definitionParts } from '@/db/definition-parts';
 import { canonicalJson } from '@/lib/canonical-json';
 
 /**

@@ -187,8 +187,9 @@ describe('faults', () => {
     }
     for (const answer of answers) expect(answer.ms).toBeLessThan(5_000);
     // The stuck ones end too, by the lock timeout (2 s) — once for each query queued before theirs on
-    // the same connection (postgres.js pipelines; 6 s seen with 12 stuck requests on 6 connections).
-    for (const answer of stuckAnswers) expect(answer.ms).toBeLessThan(10_000);
+    // the same connection (postgres.js pipelines): 6.1 s here, 8.0 s on a loaded CI run, with 12 stuck
+    // requests on 6 connections.
+    for (const answer of stuckAnswers) expect(answer.ms).toBeLessThan(12_000);
     console.info(
       `slowest 503: ${Math.max(...answers.map((answer) => answer.ms))} ms for a new request, ` +
         `${Math.max(...stuckAnswers.map((answer) => answer.ms))} ms for a stuck one`,
