@@ -5,10 +5,9 @@ import type { ReactNode } from 'react';
 import { environmentCookie } from '@/components/console/environment-cookie';
 import { EnvironmentSwitcher } from '@/components/console/environment-switcher';
 import { NavLink } from '@/components/console/nav-link';
-import { NotificationBell } from '@/components/console/notification-bell';
-import { TasksNavLink } from '@/components/console/tasks-nav-link';
 import { UserMenu } from '@/components/console/user-menu';
-import { ChangePasswordForm } from '@/components/settings/change-password-form';
+import { NotificationBell, TasksNavLink } from '@/components/live-widgets';
+import { ChangePasswordFormLazy } from '@/components/settings/change-password-form-lazy';
 import { auditReach } from '@/lib/audit/queries';
 import { requireActor } from '@/lib/auth/session';
 import { passwordRules } from '@/lib/auth/sessions';
@@ -39,7 +38,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             Your password was set by an administrator. Choose your own to continue: the one you were given is
             the current password.
           </p>
-          <ChangePasswordForm action={changePasswordAction} rules={passwordRules} />
+          <ChangePasswordFormLazy action={changePasswordAction} rules={passwordRules} />
         </main>
       </div>
     );

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 
 import { DateTime } from '@/components/ui/date-time';
+import { BellButton } from '@/components/console/bell-button';
 import { fetchJson } from '@/lib/fetch-json';
 
 type NotificationsJson = {
@@ -19,7 +20,10 @@ type NotificationsJson = {
   }[];
 };
 
-/** Decisions on the user's requests, with the unread count; opening the list marks them read. */
+/**
+ * Decisions on the user's requests, with the unread count; opening the list marks them read.
+ * Loaded after the page (components/live-widgets.tsx).
+ */
 export function NotificationBell({ markReadAction }: { markReadAction: () => Promise<void> }) {
   const queryClient = useQueryClient();
   const [isOpen, setIsOpen] = useState(false);
@@ -50,29 +54,7 @@ export function NotificationBell({ markReadAction }: { markReadAction: () => Pro
 
   return (
     <div ref={container} className="relative">
-      <button
-        type="button"
-        aria-label={unread ? `Notifications (${unread} unread)` : 'Notifications'}
-        aria-expanded={isOpen}
-        onClick={toggle}
-        className="relative rounded-md p-1.5 text-chrome-muted hover:bg-chrome-raised hover:text-white"
-      >
-        <svg
-          aria-hidden
-          viewBox="0 0 24 24"
-          className="h-5 w-5"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="1.8"
-        >
-          <path d="M15 17h5l-1.4-1.4A2 2 0 0 1 18 14.2V11a6 6 0 1 0-12 0v3.2c0 .5-.2 1-.6 1.4L4 17h5m6 0a3 3 0 1 1-6 0" />
-        </svg>
-        {unread > 0 && (
-          <span className="absolute -right-1 -top-1 rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-chrome">
-            {unread}
-          </span>
-        )}
-      </button>
+      <BellButton unread={unread} aria-expanded={isOpen} onClick={toggle} />
       {isOpen && (
         <div className="absolute right-0 z-10 mt-2 w-80 rounded-md bg-surface p-1 shadow-lg ring-1 ring-slate-200">
           <ul aria-label="Notifications" className="max-h-96 divide-y divide-slate-100 overflow-auto">

@@ -1,14 +1,14 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useActionState, useMemo, useState } from 'react';
+import { useActionState, useEffect, useMemo, useState } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { FormMessage } from '@/components/ui/form-message';
 import type { GateRule } from '@/db/gate-rules';
 import { idle, type FormState } from '@/lib/actions/form-state';
-import { diffValues } from '@/lib/diff';
+import type { Change } from '@/lib/diff';
 import type { PolicyEditor } from '@/lib/environments/queries';
 
 type Action = (previous: FormState, formData: FormData) => Promise<FormState>;
@@ -162,10 +162,18 @@ export function EnvironmentPolicyForm({ editor, action }: { editor: PolicyEditor
   }, idle);
   const set = <K extends keyof Form>(key: K, value: Form[K]) =>
     setForm((current) => ({ ...current, [key]: value }));
-  const changes = useMemo(
-    () => diffValues(payloadOf(initial, editor), payloadOf(form, editor)),
-    [initial, form, editor],
-  );
+  // What the form changes, as the review lists it; the diff module loads after the page (it is not
+  // needed before the first edit, and keeps the page's first load small).
+  const [changes, setChanges] = useState<Change[]>([]);
+  useEffect(() => {
+    let current = true;
+    void import('@/lib/diff').then(({ diffValues }) => {
+      if (current) setChanges(diffValues(payloadOf(initial, editor), payloadOf(form, editor)));
+    });
+    return () => {
+      current = false;
+    };
+  }, [initial, form, editor]);
 
   return (
     <form action={submit} className="space-y-6" aria-label={`Policy of ${editor.settings.name}`}>

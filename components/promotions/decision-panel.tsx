@@ -1,6 +1,5 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useActionState, useState } from 'react';
 
@@ -114,7 +113,6 @@ export function DecisionPanel(props: {
   revisions: { requested: number; now: number };
 }) {
   const router = useRouter();
-  const queryClient = useQueryClient();
   const [outcome, setOutcome] = useState<FormState>(idle);
   useOutcomeToast(outcome, {
     success: 'Decision recorded',
@@ -126,7 +124,7 @@ export function DecisionPanel(props: {
     setOutcome(state);
     // Done or refused because someone else decided first: the inbox, its badge and the page are
     // re-read (the action refreshes the page too), so no stale Approve or Reject stays on screen.
-    void queryClient.invalidateQueries({ queryKey: ['tasks'] });
+    void import('@/lib/query-client').then(({ invalidateLive }) => invalidateLive(['tasks']));
     const successor = state.status === 'success' ? state.values?.promotionId : undefined;
     if (successor && successor !== props.promotionId) router.push(`/promotions/${successor}`);
     else router.refresh();

@@ -17,8 +17,9 @@ test('the API reference shows every operation with its schemas, and "Try it out"
   const response = await page.goto('/api-docs');
   expect(response?.status()).toBe(200);
   const reference = page.locator('.swagger-ui');
-  // Every operation, the dialects' too (their paths carry servers of their own).
-  await expect(reference.locator('#operations-Promotions-listPromotions')).toBeVisible();
+  // Every operation, the dialects' too (their paths carry servers of their own). Swagger UI lays out
+  // the whole document after loading; on a busy 2-core machine that took over 5 s.
+  await expect(reference.locator('#operations-Promotions-listPromotions')).toBeVisible({ timeout: 20_000 });
   await expect(
     reference.getByText('/repos/{namespace}/{name}/builds/{number}/promote').first(),
   ).toBeVisible();

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 
+import { TaskList } from '@/components/live-widgets';
 import { TaskFilter } from '@/components/promotions/task-filter';
-import { TaskList } from '@/components/promotions/task-list';
 import { requireActor } from '@/lib/auth/session';
 import { listVisibleEnvironments } from '@/lib/environments/queries';
 import { decidesAnywhere, mayDecideInTarget } from '@/lib/promotions/rules';
