@@ -657,3 +657,97 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Integrations: the outbox, webhooks
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Domain events that leave the process (webhooks, email), written in the same transaction as the
+ * change they describe (lib/outbox/emit.ts) and fanned out by the relay (lib/outbox/dispatch.ts):
+ * nothing is sent for a change that rolled back, nothing is lost when a process dies after the commit.
+ */
+export const outboxEvents = pgTable(
+  'outbox_events',
+  {
+    id: id(),
+    type: text('type').notNull(),
+    // The event as receivers get it (`data` of the webhook body): a stable, documented schema.
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    // Whose webhooks hear of it: the environments' (source and target) and the users' (the requester).
+    environmentIds: uuid('environment_ids').array().notNull(),
+    userIds: uuid('user_ids').array().notNull(),
+    createdAt: createdAt(),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+  },
+  (t) => [
+    // The relay's queue: events not yet fanned out, oldest first.
+    index('outbox_events_pending_idx')
+      .on(t.createdAt)
+      .where(sql`${t.dispatchedAt} is null`),
+  ],
+);
+
+/** Where an environment's (admin) or a user's (their own requests) promotion events are POSTed. */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: id(),
+    environmentId: uuid('environment_id').references(() => environments.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    events: text('events').array().notNull(),
+    active: boolean('active').notNull().default(true),
+    // The signing secret, encrypted with a key derived from AUTH_SECRET (AES-256-GCM): shown once.
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('webhooks_environment_idx')
+      .on(t.environmentId)
+      .where(sql`${t.environmentId} is not null`),
+    index('webhooks_user_idx')
+      .on(t.userId)
+      .where(sql`${t.userId} is not null`),
+    check('webhooks_one_owner', sql`(${t.environmentId} is null) <> (${t.userId} is null)`),
+    check('webhooks_url_http', sql`${t.url} ~ '^https?://'`),
+  ],
+);
+
+export const webhookDeliveryStatus = pgEnum('webhook_delivery_status', ['pending', 'succeeded', 'failed']);
+
+/** One event for one webhook: its attempts so far (the delivery log), retried until 24 h have passed. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: id(),
+    webhookId: uuid('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => outboxEvents.id),
+    eventType: text('event_type').notNull(),
+    status: webhookDeliveryStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    // The last attempt: the receiver's status code (null: no answer), how long it took, what went wrong,
+    // and the first few hundred characters of its body (never more).
+    responseStatus: integer('response_status'),
+    durationMs: integer('duration_ms'),
+    error: text('error'),
+    responseExcerpt: text('response_excerpt'),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    // Retries stop (status failed) once this long has passed since the first attempt, or a redelivery.
+    retryUntil: timestamp('retry_until', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // One delivery per event and webhook, however often the fan-out runs.
+    uniqueIndex('webhook_deliveries_event_key').on(t.webhookId, t.eventId),
+    index('webhook_deliveries_log_idx').on(t.webhookId, t.createdAt.desc(), t.id.desc()),
+    check('webhook_deliveries_excerpt_length', sql`char_length(${t.responseExcerpt}) <= 500`),
+  ],
+);

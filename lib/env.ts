@@ -15,6 +15,12 @@ const schema = z.object({
   /** Failed sign-ins from one client address before it is refused, and for how long. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** The console's address as people reach it: links in webhook payloads and email. */
+  STAGEWAY_PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /** Webhook URLs on loopback or private networks are refused unless this is `true` (tests, labs). */
+  STAGEWAY_WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  /** The first retry of a failed webhook delivery waits this long; each next one twice as long (jittered). */
+  STAGEWAY_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.1).default(30),
   /** `off`: this instance enqueues jobs but does not run them (another instance, or a later start, will). */
   STAGEWAY_WORKERS: z.enum(['on', 'off']).default('on'),
   /** REST requests one API token may make per minute before it gets 429. */

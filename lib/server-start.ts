@@ -8,6 +8,7 @@ import { startAuditSealer } from '@/lib/audit/start-audit-sealer';
 import { isEmbeddedDatabase } from '@/db/config';
 import { env } from '@/lib/env';
 import { isDatabaseUnavailable } from '@/lib/errors';
+import { startOutboxWorkers } from '@/lib/outbox/workers';
 import { startPromotionWorkers } from '@/lib/promotions/workers';
 
 /**
@@ -37,7 +38,10 @@ export async function startServer(): Promise<void> {
         `Stageway: first start, demo data created (${createdApis} APIs). Sign in as admin@example.com / stageway-demo.`,
       );
     }
-    if (env.STAGEWAY_WORKERS === 'on') await startPromotionWorkers();
+    if (env.STAGEWAY_WORKERS === 'on') {
+      await startPromotionWorkers();
+      await startOutboxWorkers();
+    }
     console.info(`Stageway: database ready (${databaseDriver()}), jobs ${env.STAGEWAY_WORKERS}.`);
     startAuditSealer(env.AUDIT_SEAL_INTERVAL_SECONDS);
   } catch (error) {

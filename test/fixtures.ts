@@ -144,3 +144,21 @@ export async function createTestGroup(environmentKey: string, name: string, emai
   for (const email of emails) await addGroupMember(admin, group.id, { userId: await userIdOf(email) });
   return group;
 }
+
+/**
+ * A fault below the domain: the database refuses to create any API with this cross id (in any
+ * environment), so applying a promotion of it fails. Call the returned function to lift it.
+ */
+export async function refuseApiCreation(crossId: string): Promise<() => Promise<void>> {
+  await getDb().execute(
+    sql.raw(`create or replace function test_refuse_api() returns trigger language plpgsql as $$
+      begin raise exception 'simulated storage fault'; end $$`),
+  );
+  await getDb().execute(
+    sql.raw(`create trigger test_refuse_api before insert on apis for each row
+      when (new.cross_id = '${crossId}') execute function test_refuse_api()`),
+  );
+  return async () => {
+    await getDb().execute(sql.raw('drop trigger test_refuse_api on apis'));
+  };
+}

@@ -5,6 +5,14 @@ import { useEffect, useRef, useState } from 'react';
 
 import { ThemePicker } from './theme-picker';
 
+const menuLinks = [
+  ['/settings/tokens', 'API tokens'],
+  ['/settings/webhooks', 'Webhooks'],
+  ['/settings/sessions', 'Sessions'],
+  ['/settings/password', 'Change password'],
+  ['/api-docs', 'REST API reference'],
+] as const;
+
 export function UserMenu({
   name,
   email,
@@ -60,34 +68,16 @@ export function UserMenu({
             <p className="text-sm font-medium text-slate-900">{name}</p>
             <p className="truncate text-xs text-slate-500">{email}</p>
           </div>
-          <Link
-            href="/settings/tokens"
-            onClick={() => setIsOpen(false)}
-            className="block rounded px-3 py-2 text-sm text-slate-700 hover:bg-slate-100"
-          >
-            API tokens
-          </Link>
-          <Link
-            href="/settings/sessions"
-            onClick={() => setIsOpen(false)}
-            className="block rounded px-3 py-2 text-sm text-slate-700 hover:bg-slate-100"
-          >
-            Sessions
-          </Link>
-          <Link
-            href="/settings/password"
-            onClick={() => setIsOpen(false)}
-            className="block rounded px-3 py-2 text-sm text-slate-700 hover:bg-slate-100"
-          >
-            Change password
-          </Link>
-          <Link
-            href="/api-docs"
-            onClick={() => setIsOpen(false)}
-            className="block rounded px-3 py-2 text-sm text-slate-700 hover:bg-slate-100"
-          >
-            REST API reference
-          </Link>
+          {menuLinks.map(([href, label]) => (
+            <Link
+              key={href}
+              href={href}
+              onClick={() => setIsOpen(false)}
+              className="block rounded px-3 py-2 text-sm text-slate-700 hover:bg-slate-100"
+            >
+              {label}
+            </Link>
+          ))}
           <ThemePicker />
           <form action={signOutAction}>
             <button

@@ -9,12 +9,13 @@ const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 /** Every console page, with real ids found over the REST API (as the organization admin). */
 async function consolePages(page: Page): Promise<string[]> {
   const read = async (path: string) => (await (await page.request.get(`/api/v1${path}`)).json()) as Items;
-  const [apis, promotions, audit, users, groups] = await Promise.all([
+  const [apis, promotions, audit, users, groups, webhooks] = await Promise.all([
     read('/environments/dev/apis?limit=1'),
     read('/promotions?limit=1'),
     read('/audit'),
     read('/users'),
     read('/groups'),
+    read('/environments/qa/webhooks'),
   ]);
   const api = `/environments/dev/apis/${apis.items[0]!.id}`;
   return [
@@ -30,6 +31,10 @@ async function consolePages(page: Page): Promise<string[]> {
     '/audit',
     `/audit/${audit.items[0]!.seq}`,
     '/settings/tokens',
+    '/settings/webhooks',
+    '/environments/qa/webhooks',
+    // Left by e2e/webhooks (turned off).
+    ...webhooks.items.slice(0, 1).map((webhook) => `/webhooks/${webhook.id}`),
     '/settings/sessions',
     '/settings/password',
     '/api-docs',

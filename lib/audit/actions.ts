@@ -43,6 +43,11 @@ export const auditActions = {
   'installation.updated': 'Installation renamed',
   'installation.lifecycle_reordered': 'Lifecycle reordered',
   'environment.policy_updated': 'Approval policy changed',
+  'webhook.created': 'Webhook created',
+  'webhook.updated': 'Webhook changed',
+  'webhook.deleted': 'Webhook deleted',
+  'webhook.secret_rotated': 'Webhook secret replaced',
+  'webhook.redelivered': 'Webhook delivery sent again',
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

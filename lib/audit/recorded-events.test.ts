@@ -39,6 +39,13 @@ import {
   setApprovalPolicy,
 } from '@/test/fixtures';
 
+import {
+  createWebhook,
+  deleteWebhook,
+  rotateWebhookSecret,
+  updateWebhook,
+} from '@/lib/webhooks/webhook-writes';
+
 import { auditActions } from './actions';
 import { verifyAuditTrail } from './verify-audit-trail';
 
@@ -815,6 +822,57 @@ const cases: Case[] = [
             },
           },
         ],
+      };
+    },
+  },
+  // Webhooks ----------------------------------------------------------------------------------
+  {
+    name: 'createWebhook, updateWebhook, rotateWebhookSecret, deleteWebhook',
+    run: async () => {
+      const admin = await actorFor('admin@example.com');
+      const qa = await environmentId('qa');
+      return {
+        act: async () => {
+          const { webhook } = await createWebhook(
+            admin,
+            { environment: 'qa' },
+            {
+              url: 'https://hooks.example.com/recorded',
+              events: ['promotion.accepted'],
+            },
+          );
+          await updateWebhook(admin, webhook.id, { events: ['promotion.accepted', 'promotion.failed'] });
+          await rotateWebhookSecret(admin, webhook.id);
+          await deleteWebhook(admin, webhook.id);
+        },
+        events: [
+          { action: 'webhook.created', targetType: 'webhook', environmentIds: [qa] },
+          {
+            action: 'webhook.updated',
+            changes: {
+              before: { events: ['promotion.accepted'] },
+              after: { events: ['promotion.accepted', 'promotion.failed'] },
+            },
+          },
+          { action: 'webhook.secret_rotated', changes: null },
+          { action: 'webhook.deleted' },
+        ],
+      };
+    },
+  },
+  {
+    name: 'createWebhook: an approver who is not the environment admin is refused',
+    run: async () => {
+      const bob = await actorFor('bob@example.com');
+      return {
+        act: () =>
+          createWebhook(
+            bob,
+            { environment: 'qa' },
+            { url: 'https://hooks.example.com/b', events: ['promotion.accepted'] },
+          ),
+        events: [{ action: 'webhook.created', outcome: 'denied', actorId: bob.userId }],
+        error: 'forbidden',
       };
     },
   },

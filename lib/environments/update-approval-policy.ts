@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 import { gateSchema } from '@/db/gate-rules';
 import { approvalPolicies, environments, groups } from '@/db/schema';
+import type { AuditAction } from '@/lib/audit/actions';
 import { recordAudit } from '@/lib/audit/record';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
 import { can, canSeeEnvironment, type Actor } from '@/lib/auth/actor';
@@ -115,7 +116,7 @@ export async function lockEnvironmentToUpdate(
   tx: Tx,
   actor: Actor,
   environmentKey: string,
-  denied: { action: 'environment.policy_updated' | 'environment.updated'; refusal: string },
+  denied: { action: AuditAction; refusal: string },
 ) {
   const [environment] = await tx
     .select({

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { promotionEvents } from '@/lib/outbox/events';
+
 import { approvePromotionInput } from '@/lib/promotions/approve-promotion';
 import { promotionFilters } from '@/lib/promotions/queries';
 import { rejectPromotionInput } from '@/lib/promotions/reject-promotion';
@@ -8,6 +10,7 @@ import * as dialects from '@/lib/dialects/schemas';
 
 import * as admin from './admin-resources';
 import * as resources from './resources';
+import * as hooks from './webhook-resources';
 
 /**
  * The OpenAPI 3.1 document of /api/v1, generated from the zod schemas that validate requests and shape
@@ -53,6 +56,15 @@ const schemas = {
   GroupCreate: admin.groupCreateBody,
   GroupUpdate: admin.groupUpdateBody,
   GroupMember: admin.groupMemberBody,
+  Webhook: hooks.webhookResource,
+  WebhookCreated: hooks.webhookCreatedResource,
+  WebhookList: hooks.webhookListResponse,
+  WebhookCreate: hooks.webhookCreateBody,
+  WebhookUpdate: hooks.webhookUpdateBody,
+  WebhookSecret: hooks.webhookSecretResource,
+  WebhookDeliveryList: hooks.webhookDeliveryListResponse,
+  WebhookRedelivery: z.object({ status: z.literal('pending') }),
+  WebhookEvent: hooks.webhookEventResource,
   DroneBuild: dialects.droneBuild,
   DroneError: dialects.droneError,
   CodefreshCommitRequest: dialects.commitBody,
@@ -89,6 +101,8 @@ const requestSchemas = new Set<SchemaName>([
   'GroupCreate',
   'GroupUpdate',
   'GroupMember',
+  'WebhookCreate',
+  'WebhookUpdate',
   'CodefreshCommitRequest',
   'CodefreshPullRequestRequest',
   'JfrogPromoteRequest',
@@ -149,6 +163,7 @@ const queryParam = (name: string, description: string, schema: object = { type: 
 });
 const location = { Location: { description: 'The promotion', schema: { type: 'string' } } };
 const promotionId = pathParam('id', 'Promotion id', { type: 'string', format: 'uuid' });
+const webhookId = pathParam('webhook', 'Webhook id', { type: 'string', format: 'uuid' });
 const apiId = pathParam('id', 'API id', { type: 'string', format: 'uuid' });
 
 const filterSchema = z.toJSONSchema(promotionFilters, { io: 'input', unrepresentable: 'any' }) as {
@@ -588,6 +603,92 @@ Object.assign(paths, {
       responses: responses({ 204: { description: 'Revoked' } }, [404]),
     },
   },
+  '/environments/{env}/webhooks': {
+    get: {
+      operationId: 'listEnvironmentWebhooks',
+      summary: "The environment's webhooks (environment admins)",
+      parameters: [pathParam('env', 'Environment key, e.g. prod')],
+      responses: responses({ 200: { description: 'OK', schema: 'WebhookList' } }, [404]),
+    },
+    post: {
+      operationId: 'createEnvironmentWebhook',
+      summary:
+        'A webhook for promotions from or into the environment (environment admins); the signing secret is in this response only. Loopback and private addresses are refused (400) unless the server allows them',
+      parameters: [pathParam('env', 'Environment key, e.g. prod')],
+      requestBody: body('WebhookCreate'),
+      responses: responses(
+        { 201: { description: 'Created, with its secret', schema: 'WebhookCreated' } },
+        [400, 403, 404, 413, 415],
+      ),
+    },
+  },
+  '/webhooks': {
+    get: {
+      operationId: 'listOwnWebhooks',
+      summary: "The caller's own webhooks: events of the promotions they requested",
+      responses: responses({ 200: { description: 'OK', schema: 'WebhookList' } }, []),
+    },
+    post: {
+      operationId: 'createOwnWebhook',
+      summary: 'A webhook of your own; the signing secret is in this response only',
+      requestBody: body('WebhookCreate'),
+      responses: responses(
+        { 201: { description: 'Created, with its secret', schema: 'WebhookCreated' } },
+        [400, 413, 415],
+      ),
+    },
+  },
+  '/webhooks/{webhook}': {
+    get: {
+      operationId: 'getWebhook',
+      summary: 'A webhook you manage: your own, or one of an environment you administer',
+      parameters: [webhookId],
+      responses: responses({ 200: { description: 'OK', schema: 'Webhook' } }, [404]),
+    },
+    patch: {
+      operationId: 'updateWebhook',
+      summary: 'Change its URL, events or active flag (422 when nothing changes)',
+      parameters: [webhookId],
+      requestBody: body('WebhookUpdate'),
+      responses: responses({ 200: { description: 'OK', schema: 'Webhook' } }, [400, 403, 404, 413, 415, 422]),
+    },
+    delete: {
+      operationId: 'deleteWebhook',
+      summary: 'Delete it and its delivery log',
+      parameters: [webhookId],
+      responses: responses({ 204: { description: 'Deleted' } }, [403, 404]),
+    },
+  },
+  '/webhooks/{webhook}/secret': {
+    post: {
+      operationId: 'rotateWebhookSecret',
+      summary: 'A new signing secret, in this response only; the old one stops signing at once',
+      parameters: [webhookId],
+      responses: responses({ 200: { description: 'The new secret', schema: 'WebhookSecret' } }, [403, 404]),
+    },
+  },
+  '/webhooks/{webhook}/deliveries': {
+    get: {
+      operationId: 'listWebhookDeliveries',
+      summary:
+        'The delivery log, newest first: status, attempts, the last answer (status code, duration, 500 characters), the next retry',
+      parameters: [
+        webhookId,
+        queryParam('cursor', 'From the previous page'),
+        queryParam('limit', '1–100 (default 25)', { type: 'integer', minimum: 1, maximum: 100 }),
+      ],
+      responses: responses({ 200: { description: 'OK', schema: 'WebhookDeliveryList' } }, [400, 404]),
+    },
+  },
+  '/webhooks/{webhook}/deliveries/{delivery}/redeliver': {
+    post: {
+      operationId: 'redeliverWebhookDelivery',
+      summary:
+        'Send a finished delivery again, with the same event id and a fresh 24 hours of retries (409 while it is still being retried)',
+      parameters: [webhookId, pathParam('delivery', 'Delivery id', { type: 'string', format: 'uuid' })],
+      responses: responses({ 202: { description: 'Queued', schema: 'WebhookRedelivery' } }, [403, 404, 409]),
+    },
+  },
   '/tokens/{token}': {
     delete: {
       operationId: 'revokeToken',
@@ -802,6 +903,7 @@ const tagOfSegment: Record<string, string> = {
   groups: 'Administration',
   installations: 'Administration',
   health: 'Health',
+  webhooks: 'Webhooks',
   'openapi.json': 'Reference',
 };
 
@@ -834,6 +936,23 @@ export function openApiDocument(): object {
     servers: [{ url: '/api/v1' }],
     security: [{ bearerToken: [] }],
     paths: tagged(paths),
+    // What Stageway POSTs to webhook URLs (OpenAPI 3.1): one body schema for every event, signed as the
+    // README's "Webhooks" section describes.
+    webhooks: Object.fromEntries(
+      Object.entries(promotionEvents).map(([type, meaning]) => [
+        type,
+        {
+          post: {
+            operationId: `webhook:${type}`,
+            summary: meaning,
+            description:
+              'Headers: `Stageway-Event` (the type), `Stageway-Event-Id` (the event id: the same on every retry), `Stageway-Delivery`, and `Stageway-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret>`. Answer 2xx within 10 s; anything else is retried with exponential backoff for 24 hours.',
+            requestBody: body('WebhookEvent'),
+            responses: { '2XX': { description: 'Received' } },
+          },
+        },
+      ]),
+    ),
     components: {
       securitySchemes: {
         bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token (stw_…)' },

@@ -19,6 +19,7 @@ export const queues = {
   applyPromotion: 'promotion-apply',
   applyPromotionFailed: 'promotion-apply-failed',
   expirePromotions: 'promotion-expire',
+  deliverWebhook: 'webhook-deliver',
 } as const;
 
 const globalForBoss = globalThis as unknown as { stagewayBoss?: Promise<PgBoss> };
@@ -46,6 +47,13 @@ const applyQueueOptions = {
   deadLetter: queues.applyPromotionFailed,
 };
 
+/**
+ * Webhook deliveries: a job still active after a minute was held by a process that died, and runs
+ * again. A delivery's own retries (up to 24 h, with backoff) are scheduled by the delivery, not by
+ * pg-boss: these retries only cover crashes.
+ */
+const deliveryQueueOptions = { expireInSeconds: 60, retryLimit: 10, retryDelay: 5, retryBackoff: true };
+
 async function startBoss(): Promise<PgBoss> {
   const supervision = { superviseIntervalSeconds: 5, monitorIntervalSeconds: 5 };
   const boss = databaseUrl
@@ -55,6 +63,8 @@ async function startBoss(): Promise<PgBoss> {
   await boss.start();
   await boss.createQueue(queues.applyPromotionFailed);
   await boss.createQueue(queues.expirePromotions);
+  await boss.createQueue(queues.deliverWebhook, deliveryQueueOptions);
+  await boss.updateQueue(queues.deliverWebhook, deliveryQueueOptions);
   // Created once; updated on every start so a database made by an older version gets today's options.
   await boss.createQueue(queues.applyPromotion, applyQueueOptions);
   await boss.updateQueue(queues.applyPromotion, applyQueueOptions);
@@ -72,7 +82,7 @@ export async function enqueue(
   tx: Tx,
   queue: string,
   data: object,
-  options: { singletonKey?: string } = {},
+  options: { singletonKey?: string; startAfter?: number } = {},
 ): Promise<void> {
   const boss = await getQueue();
   const inTransaction = sqlExecutor(tx);

@@ -10,13 +10,14 @@ import { DeniedError, runAudited } from '@/lib/audit/run-audited';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError, parseInput, uniqueViolation } from '@/lib/errors';
 import { getQueue } from '@/lib/jobs/queue';
+import { emit } from '@/lib/outbox/emit';
 
 import { applyPromotion, type AppliedPromotion } from './apply-promotion';
 import { queuePromotionApply } from './apply-queued-promotion';
 import { approvalProgressOf, type ApprovalProgress } from './approval-policy';
 import { describeProgress } from './describe-progress';
 import { lockForDecision, type DecisionContext } from './decision';
-import { notify, transition } from './lifecycle';
+import { transition } from './lifecycle';
 import { whyCannotApprove } from './rules';
 import { enforceGates } from '@/lib/gates/enforce-gates';
 import { judgePromotionNow } from '@/lib/gates/judge-gates';
@@ -133,16 +134,17 @@ export async function recordApproval(
     changes: { after: judged },
   });
 
+  await emit(tx, {
+    type: 'promotion.approved',
+    promotion,
+    actor,
+    reason: options.comment,
+    // The last approval's news is the acceptance, which the lifecycle tells.
+    notice: progress.met
+      ? undefined
+      : `${actor.name} approved the promotion of ${promotion.snapshot.name} to ${target.name} (${describeProgress(progress)})`,
+  });
   if (!progress.met) {
-    if (promotion.requestedBy !== actor.userId) {
-      await notify(
-        tx,
-        promotion,
-        'promotion.approved',
-        `${actor.name} approved the promotion of ${promotion.snapshot.name} to ${target.name} (${describeProgress(progress)})`,
-        options.comment || null,
-      );
-    }
     return { promotionId: promotion.id, status: 'pending', result: null, progress };
   }
 

@@ -3,11 +3,13 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 
 import type { Tx } from '@/db';
-import { notifications, promotions, users, type PromotionResult } from '@/db/schema';
+import { promotions, users, type PromotionResult } from '@/db/schema';
 import type { AuditAction } from '@/lib/audit/actions';
 import { recordAudit, type AuditActor } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors';
+import { emit } from '@/lib/outbox/emit';
+import type { PromotionEventType } from '@/lib/outbox/events';
 
 /**
  * The one place a promotion's status changes. Every move is checked against the lifecycle, made with
@@ -110,22 +112,26 @@ export async function transition(
   });
 
   const what = `${promotion.snapshot.name} to ${target.name}`;
-  const title = noticeOf(move.to, 'userId' in actor ? actor.name : 'Stageway', what);
-  if (title && promotion.requestedBy !== userId) {
-    await notify(tx, promotion, `promotion.${move.to}`, title, move.reason || null);
+  const notice = noticeOf(move.to, 'userId' in actor ? actor.name : 'Stageway', what) ?? undefined;
+  for (const [index, type] of eventsOf(from, move.to).entries()) {
+    await emit(tx, {
+      type,
+      promotion: moved,
+      actor,
+      reason: move.reason,
+      notice: index ? undefined : notice,
+    });
   }
   return moved;
 }
 
-/** A notice in the requester's bell about their promotion. */
-export async function notify(tx: Tx, promotion: Promotion, kind: string, title: string, body: string | null) {
-  await tx.insert(notifications).values({
-    userId: promotion.requestedBy,
-    kind,
-    promotionId: promotion.id,
-    title,
-    body,
-  });
+/** What a move tells the world: accepting and applying at once is both events, in that order. */
+function eventsOf(from: PromotionStatus, to: PromotionStatus): PromotionEventType[] {
+  if (to === 'applying') return ['promotion.accepted'];
+  if (to === 'accepted')
+    return from === 'applying' ? ['promotion.applied'] : ['promotion.accepted', 'promotion.applied'];
+  if (to === 'superseded' || to === 'pending') return [];
+  return [`promotion.${to}`];
 }
 
 /** The answer to acting on a promotion that has left `pending`: what happened, and who did it. */

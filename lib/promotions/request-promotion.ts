@@ -6,6 +6,7 @@ import { getDb, type Queryable, type Tx } from '@/db';
 import { groupMembers, promotions } from '@/db/schema';
 import type { ApiDefinition } from '@/db/definition';
 import { recordAudit } from '@/lib/audit/record';
+import { emit } from '@/lib/outbox/emit';
 import { DeniedError, runAudited } from '@/lib/audit/run-audited';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError, uniqueViolation } from '@/lib/errors';
@@ -273,6 +274,7 @@ export async function insertPromotion(
       },
     },
   });
+  await emit(tx, { type: 'promotion.requested', promotion: promotion!, actor });
   return promotion!;
 }
 

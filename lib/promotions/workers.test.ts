@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { notifications, promotions } from '@/db/schema';
 import { getQueue, queues, stopQueue } from '@/lib/jobs/queue';
-import { actorFor, auditEventsSince, createTestApi, lastAuditSeq, setApprovalPolicy } from '@/test/fixtures';
+import {
+  actorFor,
+  auditEventsSince,
+  createTestApi,
+  lastAuditSeq,
+  refuseApiCreation,
+  setApprovalPolicy,
+} from '@/test/fixtures';
 
 import { approvePromotion } from './approve-promotion';
 import { requestPromotion } from './request-promotion';
@@ -41,15 +48,7 @@ afterAll(async () => {
 describe('promotion workers', () => {
   it('an apply that fails every time is retried, dead-lettered, and its promotion ends failed', async () => {
     const api = await createTestApi();
-    // A fault below the domain: the database refuses to create this API in any environment.
-    await db().execute(
-      sql.raw(`create or replace function test_refuse_api() returns trigger language plpgsql as $$
-        begin raise exception 'simulated storage fault'; end $$`),
-    );
-    await db().execute(
-      sql.raw(`create trigger test_refuse_api before insert on apis for each row
-        when (new.cross_id = '${api.crossId}') execute function test_refuse_api()`),
-    );
+    const lift = await refuseApiCreation(api.crossId);
     try {
       const alice = await actorFor('alice@example.com');
       const { id } = await requestPromotion(alice, { apiId: api.id, target: 'qa' });
@@ -80,7 +79,7 @@ describe('promotion workers', () => {
         .then((result) => (result as unknown as { rows?: unknown[] }).rows ?? result)) as { count: number }[];
       expect(attempts!.count).toBe(1);
     } finally {
-      await db().execute(sql.raw('drop trigger test_refuse_api on apis'));
+      await lift();
     }
   }, 90_000);
 

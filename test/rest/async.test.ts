@@ -98,8 +98,14 @@ describe('async promotions (JFrog async; a pg-boss job enqueued in the deciding 
       ['api.created', 'job'],
       ['promotion.applied', 'job'],
     ]);
-    const [notice] = await getDb().select().from(notifications).where(eq(notifications.promotionId, id));
-    expect(notice).toMatchObject({ kind: 'promotion.accepted' });
+    // The requester hears of it once, when it is applied (the notice's kind is the event that carried it).
+    const notices = await getDb().select().from(notifications).where(eq(notifications.promotionId, id));
+    expect(notices).toEqual([
+      expect.objectContaining({
+        kind: 'promotion.applied',
+        title: expect.stringMatching(/^Bob Approver accepted/),
+      }),
+    ]);
   });
 
   it('an apply that is refused when it runs leaves the promotion failed, with the reason, audited and notified', async () => {

@@ -7,6 +7,7 @@ import * as dronePromoteRoute from '@/app/api/v1/apis/[id]/revisions/[revision]/
 import { openApiDocument } from '@/lib/http/openapi';
 import { createGroup } from '@/lib/groups/group-writes';
 import { requestPromotion } from '@/lib/promotions/request-promotion';
+import { createWebhook } from '@/lib/webhooks/webhook-writes';
 import { actorFor, apiNamed, auditEventsSince, lastAuditSeq, userIdOf } from '@/test/fixtures';
 
 import { call, expectConforms, tokenFor } from './harness';
@@ -37,6 +38,13 @@ beforeAll(async () => {
     group: (await createGroup(adminActor, { environment: 'qa', name: 'Strict' }))!.id,
   });
   values.promotion = promotion.id;
+  values.webhook = (
+    await createWebhook(
+      adminActor,
+      { environment: 'qa' },
+      { url: 'https://hooks.example.com/strict', events: ['promotion.accepted'] },
+    )
+  ).webhook.id;
 });
 
 describe('strict request bodies', () => {

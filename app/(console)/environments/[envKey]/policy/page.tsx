@@ -26,6 +26,16 @@ export default async function EnvironmentPolicyPage({ params }: PageProps<'/envi
           </Link>
         </p>
         <h1 className="text-2xl font-bold tracking-tight">Policy of {environment.name}</h1>
+        {editor && (
+          <p className="text-sm">
+            <Link
+              href={`/environments/${environment.key}/webhooks`}
+              className="text-indigo-700 hover:underline"
+            >
+              Webhooks of {environment.name}
+            </Link>
+          </p>
+        )}
       </div>
       <ApprovalPolicyView policy={policy} environmentName={environment.name} />
       {editor && (
