@@ -40,6 +40,11 @@ export const users = pgTable(
     // Set with a one-time password (a new user, an admin's reset): the console asks for a new one first.
     mustChangePassword: boolean('must_change_password').notNull().default(false),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    // Which promotion email they get: all (tasks waiting for them and news of their own requests),
+    // only their own requests', or none.
+    emailNotifications: text('email_notifications', { enum: ['all', 'mine', 'none'] })
+      .notNull()
+      .default('all'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -750,4 +755,28 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_log_idx').on(t.webhookId, t.createdAt.desc(), t.id.desc()),
     check('webhook_deliveries_excerpt_length', sql`char_length(${t.responseExcerpt}) <= 500`),
   ],
+);
+
+export const emailDeliveryStatus = pgEnum('email_delivery_status', ['pending', 'sent', 'failed']);
+
+/** One email about one event to one user: made by the relay, sent (and retried) by a job. */
+export const emailDeliveries = pgTable(
+  'email_deliveries',
+  {
+    id: id(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => outboxEvents.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // Why this person: the approver of a task waiting for them, or the requester.
+    role: text('role', { enum: ['approver', 'requester'] }).notNull(),
+    status: emailDeliveryStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('email_deliveries_event_user_key').on(t.eventId, t.userId)],
 );

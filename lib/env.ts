@@ -21,6 +21,11 @@ const schema = z.object({
   STAGEWAY_WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   /** The first retry of a failed webhook delivery waits this long; each next one twice as long (jittered). */
   STAGEWAY_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.1).default(30),
+  /** Promotion email through this SMTP server (smtp://user:password@host:587, or smtps://); unset: no email. */
+  SMTP_URL: optional,
+  SMTP_FROM: z.string().default('Stageway <stageway@localhost>'),
+  /** The first retry of an email the SMTP server refused waits this long; each next one twice as long. */
+  STAGEWAY_EMAIL_RETRY_SECONDS: z.coerce.number().min(0.1).default(30),
   /** `off`: this instance enqueues jobs but does not run them (another instance, or a later start, will). */
   STAGEWAY_WORKERS: z.enum(['on', 'off']).default('on'),
   /** REST requests one API token may make per minute before it gets 429. */

@@ -8,6 +8,7 @@ import { ThemePicker } from './theme-picker';
 const menuLinks = [
   ['/settings/tokens', 'API tokens'],
   ['/settings/webhooks', 'Webhooks'],
+  ['/settings/email', 'Email'],
   ['/settings/sessions', 'Sessions'],
   ['/settings/password', 'Change password'],
   ['/api-docs', 'REST API reference'],

@@ -32,6 +32,7 @@ async function consolePages(page: Page): Promise<string[]> {
     `/audit/${audit.items[0]!.seq}`,
     '/settings/tokens',
     '/settings/webhooks',
+    '/settings/email',
     '/environments/qa/webhooks',
     // Left by e2e/webhooks (turned off).
     ...webhooks.items.slice(0, 1).map((webhook) => `/webhooks/${webhook.id}`),

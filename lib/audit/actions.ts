@@ -14,6 +14,7 @@ export const auditActions = {
   'user.disabled': 'User disabled',
   'user.enabled': 'User enabled',
   'user.password_reset': 'Password reset by an admin',
+  'user.preferences_updated': 'Email preference changed',
   'group.created': 'Group created',
   'group.updated': 'Group changed',
   'group.deleted': 'Group deleted',

@@ -45,6 +45,7 @@ import {
   rotateWebhookSecret,
   updateWebhook,
 } from '@/lib/webhooks/webhook-writes';
+import { setEmailPreference } from '@/lib/users/email-preference';
 
 import { auditActions } from './actions';
 import { verifyAuditTrail } from './verify-audit-trail';
@@ -873,6 +874,23 @@ const cases: Case[] = [
           ),
         events: [{ action: 'webhook.created', outcome: 'denied', actorId: bob.userId }],
         error: 'forbidden',
+      };
+    },
+  },
+  {
+    name: 'setEmailPreference',
+    run: async () => {
+      const dave = await actorFor('dave@example.com');
+      return {
+        act: () => setEmailPreference(dave, { emailNotifications: 'none' }),
+        events: [
+          {
+            action: 'user.preferences_updated',
+            actorId: dave.userId,
+            targetId: dave.userId,
+            changes: { before: { emailNotifications: 'all' }, after: { emailNotifications: 'none' } },
+          },
+        ],
       };
     },
   },

@@ -83,6 +83,10 @@ export const webhookEventResource = z.object({
       name: z.string(),
     }),
     reason: z.string().nullable().describe("The decision's reason or the approval's comment"),
+    progress: z
+      .string()
+      .nullable()
+      .describe('promotion.approved: where the approvals stand, e.g. "1 of 2 approvals"'),
   }),
 });
 

@@ -20,6 +20,7 @@ export const queues = {
   applyPromotionFailed: 'promotion-apply-failed',
   expirePromotions: 'promotion-expire',
   deliverWebhook: 'webhook-deliver',
+  sendEmail: 'email-send',
 } as const;
 
 const globalForBoss = globalThis as unknown as { stagewayBoss?: Promise<PgBoss> };
@@ -48,8 +49,8 @@ const applyQueueOptions = {
 };
 
 /**
- * Webhook deliveries: a job still active after a minute was held by a process that died, and runs
- * again. A delivery's own retries (up to 24 h, with backoff) are scheduled by the delivery, not by
+ * Webhook and email deliveries: a job still active after a minute was held by a process that died,
+ * and runs again. A delivery's own retries (with backoff) are scheduled by the delivery, not by
  * pg-boss: these retries only cover crashes.
  */
 const deliveryQueueOptions = { expireInSeconds: 60, retryLimit: 10, retryDelay: 5, retryBackoff: true };
@@ -65,6 +66,8 @@ async function startBoss(): Promise<PgBoss> {
   await boss.createQueue(queues.expirePromotions);
   await boss.createQueue(queues.deliverWebhook, deliveryQueueOptions);
   await boss.updateQueue(queues.deliverWebhook, deliveryQueueOptions);
+  await boss.createQueue(queues.sendEmail, deliveryQueueOptions);
+  await boss.updateQueue(queues.sendEmail, deliveryQueueOptions);
   // Created once; updated on every start so a database made by an older version gets today's options.
   await boss.createQueue(queues.applyPromotion, applyQueueOptions);
   await boss.updateQueue(queues.applyPromotion, applyQueueOptions);

@@ -3,9 +3,14 @@ import 'server-only';
 import { and, arrayOverlaps, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 
 import { getDb } from '@/db';
-import { outboxEvents, webhookDeliveries, webhooks } from '@/db/schema';
+import { emailDeliveries, outboxEvents, webhookDeliveries, webhooks } from '@/db/schema';
+import { isEmailEnabled } from '@/lib/email/mailer';
+import { recipientsOf } from '@/lib/email/recipients';
+import type { EmailJob } from '@/lib/email/send-email';
 import { enqueue, getQueue, queues } from '@/lib/jobs/queue';
 import type { DeliveryJob } from '@/lib/webhooks/deliver';
+
+import type { PromotionEventType } from './events';
 
 /** How long a delivery is retried: 24 hours from its first attempt (or its redelivery). */
 export const retryWindowMs = 24 * 60 * 60 * 1000;
@@ -14,8 +19,9 @@ const batchSize = 100;
 
 /**
  * The relay: fans the oldest events not yet dispatched out to the active webhooks that asked for them
- * (their environments' and their requester's), one delivery and one delivery job each, and marks them
- * dispatched, all in one transaction. The events are locked with SKIP LOCKED, so relays of several
+ * (their environments' and their requester's) and, when email is on, to the people who should hear of
+ * them (lib/email/recipients.ts), one delivery and one job each, and marks them dispatched, all in one
+ * transaction. The events are locked with SKIP LOCKED, so relays of several
  * instances share the work and never take an event twice. Returns how many events it took.
  */
 export async function dispatchPending(): Promise<number> {
@@ -73,6 +79,23 @@ export async function dispatchPending(): Promise<number> {
           deliveryId: delivery.id,
           attempt: 1,
         } satisfies DeliveryJob);
+      }
+    }
+    if (isEmailEnabled()) {
+      for (const event of events) {
+        const recipients = await recipientsOf(tx, {
+          type: event.type as PromotionEventType,
+          data: event.data as Parameters<typeof recipientsOf>[1]['data'],
+        });
+        if (!recipients.length) continue;
+        const created = await tx
+          .insert(emailDeliveries)
+          .values(recipients.map((recipient) => ({ eventId: event.id, ...recipient })))
+          .onConflictDoNothing()
+          .returning({ id: emailDeliveries.id });
+        for (const delivery of created) {
+          await enqueue(tx, queues.sendEmail, { deliveryId: delivery.id, attempt: 1 } satisfies EmailJob);
+        }
       }
     }
     await tx

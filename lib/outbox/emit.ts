@@ -19,6 +19,10 @@ export type PromotionEvent = {
   actor: Actor | AuditActor;
   /** The decision's reason or the approval's comment. */
   reason?: string | null;
+  /** Where the approvals stand ("1 of 2 approvals · still needs …"), for promotion.approved. */
+  progress?: string;
+  /** promotion.approved: whether this approval completed the policy (acceptance follows at once). */
+  policyMet?: boolean;
   /** What the requester's bell says (unless they are the actor), e.g. "Bob accepted …". */
   notice?: string;
 };
@@ -55,7 +59,7 @@ export function consoleUrl(path: string): string {
 }
 
 /** `data` of a promotion event: the schema documented as `PromotionEventData` in the OpenAPI document. */
-async function promotionEventData(tx: Tx, { promotion, actor, reason }: PromotionEvent) {
+async function promotionEventData(tx: Tx, { promotion, actor, reason, progress, policyMet }: PromotionEvent) {
   const places = await tx
     .select({ id: environments.id, key: environments.key, name: environments.name })
     .from(environments)
@@ -87,5 +91,7 @@ async function promotionEventData(tx: Tx, { promotion, actor, reason }: Promotio
     },
     actor: { type: who.type, id: who.id, name: who.name },
     reason: reason || null,
+    progress: progress ?? null,
+    policyMet: policyMet ?? null,
   };
 }

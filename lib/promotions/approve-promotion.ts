@@ -139,6 +139,8 @@ export async function recordApproval(
     promotion,
     actor,
     reason: options.comment,
+    progress: describeProgress(progress),
+    policyMet: progress.met,
     // The last approval's news is the acceptance, which the lifecycle tells.
     notice: progress.met
       ? undefined
