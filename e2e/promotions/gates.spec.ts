@@ -71,9 +71,10 @@ async function promoteTheFix(browser: Browser) {
     'Endpoints not using https: accounts-dr (http://accounts-dr.internal.example.com/api/v1)',
   );
   // PROD's entry gate says the same — unless PROD is taken by DEMO's request for the same API
-  // (approval-policy.spec.ts, which may run alongside): then the picker rightly offers no PROD.
+  // (approval-policy.spec.ts, which may run alongside): then the picker rightly offers no PROD, and
+  // its label reads "PROD (pending)". (isEnabled() alone would wait for a label that is not there.)
   const prod = dialog.getByLabel('PROD', { exact: true });
-  if (await prod.isEnabled()) {
+  if ((await prod.count()) > 0 && (await prod.isEnabled())) {
     await prod.check();
     await expect(gates).toContainText('accounts-dr (http://accounts-dr.internal.example.com/api/v1)');
   }
