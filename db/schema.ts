@@ -137,6 +137,12 @@ export const groups = pgTable(
     name: text('name').notNull(),
     // The environment role every member holds in the group's environment while a member (or none).
     environmentRole: text('environment_role'),
+    // Groups of the identity provider (values of its groups claim) whose members are this group's:
+    // applied at every single sign-on (lib/auth/sign-in.ts). Empty: membership is managed here only.
+    identityProviderGroups: text('identity_provider_groups')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('groups_environment_name_key').on(t.environmentId, t.name)],

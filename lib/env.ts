@@ -12,6 +12,9 @@ const schema = z.object({
   AUTH_OIDC_CLIENT_ID: optional,
   AUTH_OIDC_CLIENT_SECRET: optional,
   AUTH_OIDC_NAME: z.string().default('Single sign-on'),
+  /** The scopes asked for, and the claim that lists the user's groups at the provider. */
+  AUTH_OIDC_SCOPE: z.string().default('openid email profile'),
+  AUTH_OIDC_GROUPS_CLAIM: z.string().default('groups'),
   /** Failed sign-ins from one client address before it is refused, and for how long. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(60),

@@ -3,7 +3,7 @@
 import { useActionState, useState, type ReactNode } from 'react';
 
 import { Button } from '@/components/ui/button';
-import { SelectField, TextField } from '@/components/ui/field';
+import { SelectField, TextArea, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { idle, type FormState } from '@/lib/actions/form-state';
 
@@ -265,14 +265,17 @@ export function GroupSettingsForm({
   roles,
 }: {
   action: Action;
-  group: { id: string; name: string; environmentRole: string | null };
+  group: { id: string; name: string; environmentRole: string | null; identityProviderGroups: string[] };
   roles: readonly string[];
 }) {
   const [state, submit, isPending] = useActionState(action, idle);
+  const mappingErrors = Object.entries(state.fieldErrors ?? {})
+    .filter(([key]) => key.startsWith('identityProviderGroups'))
+    .flatMap(([, messages]) => messages);
   return (
     <form action={submit} aria-labelledby="group-settings-heading" className={card}>
       <h2 id="group-settings-heading" className="text-lg font-semibold">
-        Name and role
+        Name, role and single sign-on
       </h2>
       <input type="hidden" name="groupId" value={group.id} />
       <FormMessage state={state} />
@@ -284,6 +287,15 @@ export function GroupSettingsForm({
         errors={state.fieldErrors?.name}
       />
       <EnvironmentRoleSelect id="group-role" roles={roles} state={state} current={group.environmentRole} />
+      <TextArea
+        label="Identity provider groups"
+        name="identityProviderGroups"
+        id="group-idp-groups"
+        rows={3}
+        defaultValue={state.values?.identityProviderGroups ?? group.identityProviderGroups.join('\n')}
+        errors={mappingErrors.length ? mappingErrors : undefined}
+        hint="One per line, as the provider's groups claim names them. Members of these groups become this group's members at every single sign-on, and leave it when they are no longer in any of them. Empty: membership is managed here only."
+      />
       <Button type="submit" disabled={isPending}>
         {isPending ? 'Saving…' : 'Save'}
       </Button>

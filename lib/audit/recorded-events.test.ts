@@ -5,7 +5,8 @@ import { getDb } from '@/db';
 import { apis, users } from '@/db/schema';
 import { updateApiDefinition } from '@/lib/apis/update-api-definition';
 import { signOut } from '@/lib/auth/sessions';
-import { signInWithOidc, signInWithPassword } from '@/lib/auth/sign-in';
+import { signInWithOidc } from '@/lib/auth/oidc-sign-in';
+import { signInWithPassword } from '@/lib/auth/sign-in';
 import { createEnvironment } from '@/lib/environments/create-environment';
 import { deleteEnvironment } from '@/lib/environments/delete-environment';
 import { createInstallation, renameInstallation } from '@/lib/environments/installation-writes';
@@ -185,9 +186,9 @@ const cases: Case[] = [
     }),
   },
   {
-    name: 'signInWithOidc: unknown email',
+    name: 'signInWithOidc: an email the provider has not verified',
     run: async () => ({
-      act: () => signInWithOidc('mallory@example.com', from),
+      act: () => signInWithOidc({ email: 'mallory@example.com', emailVerified: false }, from),
       events: [
         {
           action: 'auth.sign_in_failed',

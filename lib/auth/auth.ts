@@ -10,7 +10,8 @@ import { noRequestContext, type AuthMethod } from './actor';
 import { requestContextFrom } from './request-context';
 import { authSecret } from './secret';
 import { startSession } from './sessions';
-import { signInWithOidc, signInWithPassword } from './sign-in';
+import { auditOidcFailure, signInWithOidc } from './oidc-sign-in';
+import { signInWithPassword } from './sign-in';
 
 declare module 'next-auth' {
   interface Session {
@@ -37,7 +38,16 @@ function config(): NextAuthConfig {
     logger: {
       // A failed sign-in is an expected outcome (audited in lib/auth/sign-in), not a server error.
       error(error) {
-        if ((error as { type?: string }).type !== 'CredentialsSignin') console.error('[auth]', error);
+        const type = (error as { type?: string }).type;
+        if (type === 'CredentialsSignin') return;
+        console.error('[auth]', error);
+        // The provider's answer failed verification: the audit trail says so (and what was wrong).
+        if (type === 'CallbackRouteError' || type === 'OAuthCallbackError' || type === 'InvalidCheck') {
+          const cause = (error as { cause?: { err?: Error } }).cause?.err ?? error;
+          void auditOidcFailure(`${type}: ${cause.message}`).catch((failure) =>
+            console.error('[auth] could not audit a refused sign-in', failure),
+          );
+        }
       },
     },
     session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
@@ -68,18 +78,31 @@ function config(): NextAuthConfig {
               issuer: env.AUTH_OIDC_ISSUER,
               clientId: env.AUTH_OIDC_CLIENT_ID,
               clientSecret: env.AUTH_OIDC_CLIENT_SECRET,
+              // Authorization code with PKCE, state and nonce; the ID token's issuer, audience, signature
+              // and expiry are checked before the callbacks below run.
+              checks: ['pkce', 'state', 'nonce'] as ('pkce' | 'state' | 'nonce')[],
+              authorization: { params: { scope: env.AUTH_OIDC_SCOPE } },
             },
           ]
         : []),
     ],
     callbacks: {
-      async signIn({ user, account }) {
+      async signIn({ user, account, profile }) {
         if (account?.provider !== 'oidc') return true;
-        if (!user.email) return false;
-        const known = await signInWithOidc(user.email, { ip: null, userAgent: null, requestId: null });
-        if (!known) return false;
+        const claims = (profile ?? {}) as Record<string, unknown>;
+        const groups = claims[env.AUTH_OIDC_GROUPS_CLAIM];
+        const result = await signInWithOidc(
+          {
+            email: typeof claims.email === 'string' ? claims.email : null,
+            emailVerified: claims.email_verified === true || claims.email_verified === 'true',
+            name: typeof claims.name === 'string' ? claims.name : null,
+            groups: Array.isArray(groups) ? groups.filter((group) => typeof group === 'string') : [],
+          },
+          noRequestContext,
+        );
+        if (result.status === 'refused') return `/login?error=sso_${result.code}`;
         // From here on the token carries Stageway's user id, not the provider's subject.
-        user.id = known.id;
+        user.id = result.user.id;
         return true;
       },
       async jwt({ token, user, account }) {

@@ -177,34 +177,3 @@ export async function signInWithPassword(
   });
   return { status: 'invalid' };
 }
-
-/** Sign-in through an OpenID Connect provider: only users already known by their email may enter. */
-export async function signInWithOidc(email: string, context: RequestContext): Promise<SignedInUser | null> {
-  const db = getDb();
-  const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt })
-    .from(users)
-    .where(eq(users.email, email.trim().toLowerCase()));
-  const who: AuditActor = {
-    type: 'user',
-    id: user?.id ?? null,
-    name: user?.name ?? email,
-    authMethod: 'oidc',
-    context,
-  };
-  const isAllowed = Boolean(user && !user.disabledAt);
-  await db.transaction(async (tx) => {
-    if (isAllowed)
-      await tx
-        .update(users)
-        .set({ lastSignInAt: sql`now()` })
-        .where(eq(users.id, user!.id));
-    await recordAudit(tx, who, {
-      action: isAllowed ? 'auth.signed_in' : 'auth.sign_in_failed',
-      outcome: isAllowed ? 'success' : 'denied',
-      reason: isAllowed ? undefined : user ? 'user disabled' : 'no Stageway user with this email',
-      target: user ? { type: 'user', id: user.id } : undefined,
-    });
-  });
-  return isAllowed && user ? { id: user.id, email: user.email, name: user.name } : null;
-}

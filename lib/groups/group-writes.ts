@@ -30,11 +30,32 @@ export const createGroupInput = z.object({
   environmentRole: environmentRole.default(null),
 });
 
+/** Values of the identity provider's groups claim, as it sends them (case matters). */
+const identityProviderGroups = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, 'An empty group name')
+      .max(200, 'At most 200 characters')
+      .regex(/^[^\p{Cc}]*$/u, 'No control characters'),
+  )
+  .max(50, 'At most 50 groups')
+  .transform((names) => [...new Set(names)].sort());
+
 export const updateGroupInput = z
-  .object({ name: groupName.optional(), environmentRole: environmentRole.optional() })
-  .refine((input) => input.name !== undefined || input.environmentRole !== undefined, {
-    message: 'Change the name or the environment role',
-  });
+  .object({
+    name: groupName.optional(),
+    environmentRole: environmentRole.optional(),
+    identityProviderGroups: identityProviderGroups.optional(),
+  })
+  .refine(
+    (input) =>
+      input.name !== undefined ||
+      input.environmentRole !== undefined ||
+      input.identityProviderGroups !== undefined,
+    { message: 'Change the name, the environment role or the identity provider groups' },
+  );
 
 /** The member by id (`userId`) or by email. */
 export const groupMemberInput = z
@@ -51,6 +72,7 @@ type Group = {
   environmentId: string;
   environmentKey: string;
   environmentRole: string | null;
+  identityProviderGroups: string[];
 };
 
 const event = (action: AuditEventInput['action'], groupId: unknown): AuditEventInput => ({
@@ -67,6 +89,7 @@ async function lockGroup(tx: Tx, groupId: string): Promise<Group> {
           environmentId: groups.environmentId,
           environmentKey: environments.key,
           environmentRole: groups.environmentRole,
+          identityProviderGroups: groups.identityProviderGroups,
         })
         .from(groups)
         .innerJoin(environments, eq(environments.id, groups.environmentId))
@@ -77,8 +100,15 @@ async function lockGroup(tx: Tx, groupId: string): Promise<Group> {
   return group;
 }
 
-function describe(group: Pick<Group, 'name' | 'environmentKey' | 'environmentRole'>) {
-  return { name: group.name, environment: group.environmentKey, environmentRole: group.environmentRole };
+function describe(
+  group: Pick<Group, 'name' | 'environmentKey' | 'environmentRole' | 'identityProviderGroups'>,
+) {
+  return {
+    name: group.name,
+    environment: group.environmentKey,
+    environmentRole: group.environmentRole,
+    identityProviderGroups: group.identityProviderGroups,
+  };
 }
 
 /** Two groups of one environment may not share a name: said at the field. */
@@ -109,7 +139,7 @@ export async function createGroup(actor: Actor, rawInput: z.input<typeof createG
         .insert(groups)
         .values({ environmentId: environment.id, name: input.name, environmentRole: input.environmentRole })
         .returning({ id: groups.id });
-      const created = { ...group!, ...input, environmentKey: environment.key };
+      const created = { ...group!, ...input, environmentKey: environment.key, identityProviderGroups: [] };
       await recordAudit(tx, actor, {
         ...event('group.created', group!.id),
         environmentIds: [environment.id],
@@ -127,7 +157,10 @@ export async function createGroup(actor: Actor, rawInput: z.input<typeof createG
   }
 }
 
-/** Renames a group or changes the environment role its members hold. */
+/**
+ * Renames a group, changes the environment role its members hold, or the identity provider groups
+ * whose members are its members (applied at each single sign-on).
+ */
 export async function updateGroup(actor: Actor, groupId: string, rawInput: z.input<typeof updateGroupInput>) {
   await refuseUnlessOrgAdmin(actor, event('group.updated', groupId));
   const input = parseInput(updateGroupInput, rawInput);
@@ -138,13 +171,18 @@ export async function updateGroup(actor: Actor, groupId: string, rawInput: z.inp
         ...group,
         name: input.name ?? group.name,
         environmentRole: input.environmentRole === undefined ? group.environmentRole : input.environmentRole,
+        identityProviderGroups: input.identityProviderGroups ?? group.identityProviderGroups,
       };
-      if (after.name === group.name && after.environmentRole === group.environmentRole) {
+      if (JSON.stringify(describe(after)) === JSON.stringify(describe(group))) {
         throw new AppError('no_changes', 'Nothing to change: the group already reads like this.');
       }
       await tx
         .update(groups)
-        .set({ name: after.name, environmentRole: after.environmentRole })
+        .set({
+          name: after.name,
+          environmentRole: after.environmentRole,
+          identityProviderGroups: after.identityProviderGroups,
+        })
         .where(eq(groups.id, group.id));
       await recordAudit(tx, actor, {
         ...event('group.updated', group.id),
@@ -156,6 +194,7 @@ export async function updateGroup(actor: Actor, groupId: string, rawInput: z.inp
         name: after.name,
         environment: group.environmentKey,
         environmentRole: after.environmentRole,
+        identityProviderGroups: after.identityProviderGroups,
       };
     });
   } catch (error) {

@@ -21,6 +21,7 @@ export async function listGroups(actor: Actor) {
       environment: environments.key,
       environmentName: environments.name,
       environmentRole: groups.environmentRole,
+      identityProviderGroups: groups.identityProviderGroups,
       memberCount: sql<number>`(select count(*)::int from ${groupMembers} where ${groupMembers.groupId} = ${groups.id})`,
       apiCount: sql<number>`(select count(*)::int from ${apiGroups} where ${apiGroups.groupId} = ${groups.id})`,
     })
@@ -46,6 +47,7 @@ export async function getGroupForAdmin(actor: Actor, groupId: string) {
       environment: environments.key,
       environmentName: environments.name,
       environmentRole: groups.environmentRole,
+      identityProviderGroups: groups.identityProviderGroups,
       apiCount: sql<number>`(select count(*)::int from ${apiGroups} where ${apiGroups.groupId} = ${groups.id})`,
     })
     .from(groups)

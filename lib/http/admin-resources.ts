@@ -130,6 +130,8 @@ export const groupResource = z.object({
   name: z.string(),
   environment: z.string(),
   environmentRole: z.string().nullable(),
+  /** Identity provider groups whose members are this group's members (applied at each single sign-on). */
+  identityProviderGroups: z.array(z.string()),
   memberCount: z.int().optional(),
   apiCount: z.int().optional(),
   members: z
@@ -152,6 +154,7 @@ export function toGroup(group: GroupListItem | GroupForAdmin): z.input<typeof gr
     name: group.name,
     environment: group.environment,
     environmentRole: group.environmentRole,
+    identityProviderGroups: group.identityProviderGroups,
     ...('memberCount' in group && { memberCount: group.memberCount }),
     apiCount: group.apiCount,
     ...('members' in group && { members: group.members }),

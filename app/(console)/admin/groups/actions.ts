@@ -29,9 +29,22 @@ export const createGroupAction = formAction(
 );
 
 export const updateGroupAction = formAction(
-  z.object({ groupId: z.string(), name: z.string(), environmentRole: z.string().optional() }),
-  (actor, { groupId, ...input }) =>
-    updateGroup(actor, groupId, { ...input, environmentRole: roleOrNone(input.environmentRole) }),
+  z.object({
+    groupId: z.string(),
+    name: z.string(),
+    environmentRole: z.string().optional(),
+    // One identity provider group per line (or comma-separated).
+    identityProviderGroups: z.string().default(''),
+  }),
+  (actor, { groupId, identityProviderGroups, ...input }) =>
+    updateGroup(actor, groupId, {
+      ...input,
+      environmentRole: roleOrNone(input.environmentRole),
+      identityProviderGroups: identityProviderGroups
+        .split(/[\n,]/)
+        .map((name) => name.trim())
+        .filter(Boolean),
+    }),
   done('Group saved.'),
 );
 

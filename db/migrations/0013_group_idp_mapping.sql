@@ -1,0 +1,1 @@
+ALTER TABLE "groups" ADD COLUMN "identity_provider_groups" text[] DEFAULT '{}'::text[] NOT NULL;
