@@ -293,7 +293,13 @@ describe('groups, administered', () => {
       [
         'group.deleted',
         {
-          before: { name: 'QA reviewers', environment: 'qa', environmentRole: null, members: 1 },
+          before: {
+            name: 'QA reviewers',
+            environment: 'qa',
+            environmentRole: null,
+            identityProviderGroups: [],
+            members: 1,
+          },
           after: null,
         },
       ],
